@@ -1,0 +1,41 @@
+# goodterms — `make run` starts the app, `make test` runs every test. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-sqlite test-postgres lint format bench-web clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)  ## create .venv and install goodterms with its development tools
+
+run: $(STAMP)  ## set up and serve goodterms at http://127.0.0.1:8000 (PORT to change), with its worker
+	$(BIN)/goodterms run
+
+test: $(STAMP)  ## run every test (on PostgreSQL too when DATABASE_URL points there)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP)  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench-web: $(STAMP)  ## seed 20,000 clients and 100,000 contacts; p50/p95 of list, search, detail on SQLite and PostgreSQL
+	$(BIN)/python bench/bench_web.py
+
+clean:  ## remove the virtualenv and caches (keeps ./var, your data)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

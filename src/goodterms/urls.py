@@ -1,0 +1,8 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="clients:list"), name="home"),
+    path("", include("goodterms.accounts.urls")),
+    path("clients/", include("goodterms.clients.urls")),
+]
