@@ -235,3 +235,4 @@ if "pytest" in sys.modules:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests make many users
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -36,7 +38,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(clients, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     primaries = selectors.primary_contacts(org=request.org, clients=list(page.object_list))  # type: ignore[attr-defined]
     rows = [(client, primaries.get(client.pk)) for client in page.object_list]
-    query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+    query = urlencode({key: value for key, value in filters.items() if value})
     context = {"page": page, "rows": rows, "filters": filters, "statuses": Client.Status.choices, "query": query}
     return render(request, "clients/client_list.html", context)
 

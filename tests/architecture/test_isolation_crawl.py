@@ -1,0 +1,144 @@
+"""Crawl every URL pattern with two organizations of random data: org A never reaches or sees org B's.
+
+Every URL must be classified below. A new page fails this test until someone decides which kind it
+is, so no page can be added without its isolation being checked.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
+
+from goodterms.accounts.models import Invitation, Organization, User
+from goodterms.accounts.services import invitation_create
+from goodterms.clients.models import Client, Contact, ImportBatch
+
+
+@dataclass
+class OrgData:
+    org: Organization
+    owner: User
+    clients: list[Client] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    invitation: Invitation | None = None
+    batch: ImportBatch | None = None
+    secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
+
+
+WORDS = ["maple", "harbor", "cobalt", "juniper", "quartz", "saffron", "tundra", "violet", "ember", "lagoon"]
+
+
+def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
+    data = OrgData(org=org, owner=owner)
+    for _ in range(rng.randint(3, 6)):
+        name = f"{rng.choice(WORDS).title()} {secrets.token_hex(4)}"
+        client = Client.objects.create(organization=org, name=name, company=f"{name} Holdings",
+                                       status=rng.choice(Client.Status.values), tags=rng.choice(WORDS))
+        data.clients.append(client)
+        data.secrets_ |= {name, f"{name} Holdings"}
+        for _ in range(rng.randint(1, 4)):
+            person = f"{rng.choice(WORDS).title()} {secrets.token_hex(3)}"
+            email = f"{secrets.token_hex(5)}@{rng.choice(WORDS)}.example"
+            data.contacts.append(Contact.objects.create(organization=org, client=client, name=person, email=email))
+            data.secrets_ |= {person, email}
+    invited = f"{secrets.token_hex(5)}@invited.example"
+    data.invitation, _ = invitation_create(org=org, invited_by=owner, email=invited)
+    data.secrets_.add(invited)
+    data.batch = ImportBatch.objects.create(organization=org, created_by=owner, filename="people.csv",
+                                            format="csv", text="Client,Email\nSecret Co,secret@x.example\n",
+                                            mapping={"0": "client_name", "1": "email"})
+    data.secrets_ |= {owner.name, owner.email}
+    return data
+
+
+# URL name -> the kwargs that point at one of org B's objects.
+OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
+    "clients:detail": lambda b: {"pk": b.clients[0].pk},
+    "clients:edit": lambda b: {"pk": b.clients[0].pk},
+    "clients:archive": lambda b: {"pk": b.clients[0].pk},
+    "clients:contact-create": lambda b: {"pk": b.clients[0].pk},
+    "clients:contact-edit": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
+    "clients:contact-delete": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
+    "clients:import-map": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
+    "clients:import-preview": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
+    "clients:import-commit": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
+    "revoke-invitation": lambda b: {"pk": b.invitation.pk},  # type: ignore[union-attr]
+    "remove-member": lambda b: {"pk": b.owner.pk},
+}
+
+# Pages that list, search or export: they must show none of org B's names or emails.
+LIST_URLS = {"clients:list", "clients:create", "clients:import", "clients:export-csv", "clients:export-vcard",
+             "members", "home"}
+
+# Pages that hold no organization's data (or, for the invitation, are reached only with its secret token).
+PUBLIC_URLS = {"setup", "login", "logout", "healthz", "accept-invitation", "invite"}
+
+
+def _url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_classified():
+    names = set(_url_names(get_resolver().url_patterns))
+    unclassified = names - set(OBJECT_URLS) - LIST_URLS - PUBLIC_URLS
+    assert not unclassified, f"classify these URLs in {__file__}: {sorted(unclassified)}"
+
+
+@pytest.fixture
+def two_orgs(alice, charlie, org_a, org_b) -> tuple[OrgData, OrgData]:
+    rng = random.Random()  # noqa: S311 (test data, not secrets)
+    return _populate(org_a, alice, rng), _populate(org_b, charlie, rng)
+
+
+def _snapshot(data: OrgData) -> tuple[Any, ...]:
+    return (
+        sorted(Client.objects.filter(organization=data.org).values_list("name", "status", "archived_at")),
+        sorted(Contact.objects.filter(organization=data.org).values_list("name", "email")),
+        Invitation.objects.filter(organization=data.org).count(),
+        User.objects.filter(organization=data.org).count(),
+        list(ImportBatch.objects.filter(organization=data.org).values_list("committed_at", flat=True)),
+    )
+
+
+def test_org_a_gets_404_for_every_object_of_org_b(client_a, two_orgs):
+    _, b = two_orgs
+    before = _snapshot(b)
+    for name, kwargs_for in OBJECT_URLS.items():
+        url = reverse(name, kwargs=kwargs_for(b))
+        get = client_a.get(url)
+        assert get.status_code in (404, 405), f"GET {url} ({name}) gave {get.status_code}"
+        post = client_a.post(url, {"name": "Hijacked", "undo": "1", "email": "x@hijack.example"})
+        assert post.status_code == 404, f"POST {url} ({name}) gave {post.status_code}"
+    assert _snapshot(b) == before
+
+
+def test_org_a_never_sees_org_b_in_any_list_search_or_export(client_a, two_orgs):
+    a, b = two_orgs
+    probes = [""] + sorted(b.secrets_)[:6] + [c.name.split()[0] for c in b.clients[:2]]
+    seen_a = False
+    for name in sorted(LIST_URLS):
+        for probe in probes:
+            for extra in ("", "&archived=1", "&status=ended"):
+                response = client_a.get(f"{reverse(name)}?q={probe}{extra}", follow=True)
+                assert response.status_code == 200, name
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                text = body.decode("utf-8", errors="replace")
+                # The page echoes the search itself (in the box and the export links): that is not a leak.
+                text = text.replace(f'value="{escape(probe)}"', "").replace(urlencode({"q": probe}), "")
+                leaked = [secret for secret in b.secrets_ if secret in text]
+                assert not leaked, f"{name}?q={probe}{extra} shows org B's {leaked}"
+                seen_a |= any(c.name in text for c in a.clients)
+    assert seen_a, "the lists show org A's own clients (the crawl looked at real pages)"

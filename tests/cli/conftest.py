@@ -1,0 +1,32 @@
+"""The CLI is tested through its real entry point, in subprocesses, on a data dir of the test's own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["GOODTERMS_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+@pytest.fixture
+def goodterms(cli_env: dict[str, str]) -> Run:
+    def run(*args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([sys.executable, "-m", "goodterms.cli", *args], env=cli_env, capture_output=True,
+                                text=True, check=False, input=input, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"goodterms {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+        return result
+
+    return run
