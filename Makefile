@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-sqlite test-postgres lint format bench-web clean
+.PHONY: help install run test lint format docs bench-web clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -29,6 +29,10 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/cog --check docs/cli.md
+
+docs: $(STAMP)  ## regenerate docs/cli.md from the CLI's --help
+	$(BIN)/cog -r docs/cli.md
 
 format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests bench

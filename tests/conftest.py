@@ -37,7 +37,10 @@ def org_b(db: None) -> Organization:
 @pytest.fixture
 def alice(org_a: Organization) -> User:
     return User.objects.create_user(
-        email="alice@alpha.example", password=PASSWORD, name="Alice Archer", organization=org_a,
+        email="alice@alpha.example",
+        password=PASSWORD,
+        name="Alice Archer",
+        organization=org_a,
         role=User.Role.OWNER,
     )
 
@@ -45,14 +48,21 @@ def alice(org_a: Organization) -> User:
 @pytest.fixture
 def bob(org_a: Organization) -> User:
     return User.objects.create_user(
-        email="bob@alpha.example", password=PASSWORD, name="Bob Baker", organization=org_a, role=User.Role.MEMBER
+        email="bob@alpha.example",
+        password=PASSWORD,
+        name="Bob Baker",
+        organization=org_a,
+        role=User.Role.MEMBER,
     )
 
 
 @pytest.fixture
 def charlie(org_b: Organization) -> User:
     return User.objects.create_user(
-        email="charlie@bravo.example", password=PASSWORD, name="Charlie Chen", organization=org_b,
+        email="charlie@bravo.example",
+        password=PASSWORD,
+        name="Charlie Chen",
+        organization=org_b,
         role=User.Role.OWNER,
     )
 
@@ -84,9 +94,23 @@ def client_c(charlie: User) -> HttpClient:
 @pytest.fixture
 def acme(org_a: Organization) -> Client:
     """A client of org A with two contacts."""
-    acme = Client.objects.create(organization=org_a, name="Acme Corp", company="Acme Corporation", tags="retainer")
-    Contact.objects.create(organization=org_a, client=acme, name="Dana Diaz", email="dana@acme.example",
-                           is_primary=True, role="CTO")
-    Contact.objects.create(organization=org_a, client=acme, name="Eli Evans", email="eli@acme.example",
-                           preferred_channel=Contact.Channel.PHONE, phone="+44 20 7946 0000")
+    acme = Client.objects.create(
+        organization=org_a, name="Acme Corp", company="Acme Corporation", tags="retainer"
+    )
+    Contact.objects.create(
+        organization=org_a,
+        client=acme,
+        name="Dana Diaz",
+        email="dana@acme.example",
+        is_primary=True,
+        role="CTO",
+    )
+    Contact.objects.create(
+        organization=org_a,
+        client=acme,
+        name="Eli Evans",
+        email="eli@acme.example",
+        preferred_channel=Contact.Channel.PHONE,
+        phone="+44 20 7946 0000",
+    )
     return acme

@@ -13,17 +13,26 @@ from goodterms import settings as gt_settings
 
 
 def _check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "GOODTERMS_HTTPS", "SECRET_KEY"}}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "GOODTERMS_HTTPS", "SECRET_KEY"}
+    }
     full_env |= {"GOODTERMS_DATA_DIR": str(tmp_path)} | env
     return subprocess.run(
         [sys.executable, "-m", "goodterms.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=full_env, capture_output=True, text=True, check=False,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_production_mode_passes_check_deploy_without_warnings(tmp_path):
-    result = _check(tmp_path, GOODTERMS_HTTPS="true", SECRET_KEY=secrets.token_urlsafe(50),
-                    ALLOWED_HOSTS="goodterms.example.org")
+    result = _check(
+        tmp_path,
+        GOODTERMS_HTTPS="true",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="goodterms.example.org",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr
 
@@ -41,10 +50,13 @@ def test_the_local_secret_key_is_generated_once_and_kept_private(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("DEBUG", "maybe", "DEBUG='maybe': use true or false"),
-    ("LOGIN_FAILURES_PER_IP", "lots", "LOGIN_FAILURES_PER_IP='lots': a whole number is needed"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe': use true or false"),
+        ("LOGIN_FAILURES_PER_IP", "lots", "LOGIN_FAILURES_PER_IP='lots': a whole number is needed"),
+    ],
+)
 def test_bad_values_name_the_variable(monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)
     with pytest.raises(ImproperlyConfigured, match=message):

@@ -40,7 +40,7 @@ def test_concurrent_read_then_write_transactions_queue_instead_of_failing():
                 with transaction.atomic():
                     count = Client.objects.filter(organization=org).count()  # read first…
                     Client.objects.create(organization=org, name=f"w{n}-{i}-{count}")  # …then write
-        except BaseException as error:  # noqa: BLE001 (collected and reported below)
+        except BaseException as error:
             errors.append(error)
         finally:
             close_old_connections()

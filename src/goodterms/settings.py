@@ -88,14 +88,17 @@ def email_settings(url: str, data_dir: Path) -> dict[str, Any]:
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname,
-            "EMAIL_PORT": parts.port or (465 if scheme == "smtp+ssl" else 587 if scheme == "smtp+tls" else 25),
+            "EMAIL_PORT": parts.port
+            or (465 if scheme == "smtp+ssl" else 587 if scheme == "smtp+tls" else 25),
             "EMAIL_HOST_USER": unquote(parts.username or ""),
             "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
             "EMAIL_USE_TLS": scheme == "smtp+tls",
             "EMAIL_USE_SSL": scheme == "smtp+ssl",
             "EMAIL_TIMEOUT": int(query.get("timeout", ["30"])[0]),
         }
-    raise ImproperlyConfigured(f"EMAIL_URL={url!r}: the scheme must be smtp, smtp+tls, smtp+ssl, file or console")
+    raise ImproperlyConfigured(
+        f"EMAIL_URL={url!r}: the scheme must be smtp, smtp+tls, smtp+ssl, file or console"
+    )
 
 
 DATA_DIR = Path(env_str("GOODTERMS_DATA_DIR") or Path.cwd() / "var").resolve()
@@ -168,7 +171,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {
-        # A file, not the in-memory database Django would substitute: tests see the same locking as production.
+        # A file, not the in-memory database Django would substitute: tests see the locking production sees.
         "NAME": str(DATA_DIR / "test.sqlite3"),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -25,8 +25,10 @@ def test_owner_invites_a_member_who_joins_through_the_link_once(client_a, org_a)
     newcomer = HttpClient()
     page = newcomer.get(link)
     assert page.status_code == 200 and b"Join Alpha Studio" in page.content
-    response = newcomer.post(link, {"name": "Fay Fox", "password1": "a fine long passphrase",
-                                    "password2": "a fine long passphrase"})
+    response = newcomer.post(
+        link,
+        {"name": "Fay Fox", "password1": "a fine long passphrase", "password2": "a fine long passphrase"},
+    )
     assert response.status_code == 302
     fay = User.objects.get(email="fay@alpha.example")
     assert fay.organization == org_a and fay.role == User.Role.MEMBER

@@ -22,9 +22,16 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def goodterms(cli_env: dict[str, str]) -> Run:
-    def run(*args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([sys.executable, "-m", "goodterms.cli", *args], env=cli_env, capture_output=True,
-                                text=True, check=False, input=input, timeout=120)
+    def run(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "goodterms.cli", *args],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            check=False,
+            input=stdin,
+            timeout=120,
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"goodterms {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
         return result

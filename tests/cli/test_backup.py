@@ -4,7 +4,10 @@ import sys
 from pathlib import Path
 
 SHELL_ADD = "from goodterms.accounts.models import Organization; Organization.objects.create(name={name!r})"
-SHELL_COUNT = "from goodterms.accounts.models import Organization; print(sorted(o.name for o in Organization.objects.all()))"
+SHELL_COUNT = (
+    "from goodterms.accounts.models import Organization; "
+    "print(sorted(o.name for o in Organization.objects.all()))"
+)
 
 
 def test_backup_then_restore_round_trip(goodterms, tmp_path):
@@ -17,13 +20,17 @@ def test_backup_then_restore_round_trip(goodterms, tmp_path):
     assert "After backup" in goodterms("manage", "shell", "-c", SHELL_COUNT).stdout
 
     goodterms("restore", str(snapshot), "--yes")
-    assert goodterms("manage", "shell", "-c", SHELL_COUNT).stdout.strip().splitlines()[-1] == "['Before backup']"
+    assert (
+        goodterms("manage", "shell", "-c", SHELL_COUNT).stdout.strip().splitlines()[-1] == "['Before backup']"
+    )
 
 
 def test_backup_is_consistent_while_another_process_writes(goodterms, cli_env, tmp_path):
     goodterms("manage", "migrate", "--noinput")
     writer_code = (
-        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'goodterms.settings'); django.setup()\n"
+        "import django, os\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'goodterms.settings')\n"
+        "django.setup()\n"
         "from goodterms.accounts.models import Organization\n"
         "for i in range(400): Organization.objects.create(name=f'org {i}')\n"
     )
@@ -67,7 +74,7 @@ def test_restore_asks_before_replacing(goodterms, tmp_path):
     goodterms("manage", "migrate", "--noinput")
     snapshot = tmp_path / "s.sqlite3"
     goodterms("backup", str(snapshot))
-    result = goodterms("restore", str(snapshot), input="n\n", check=False)
+    result = goodterms("restore", str(snapshot), stdin="n\n", check=False)
     assert result.returncode == 1 and "nothing was changed" in result.stdout
 
 

@@ -42,8 +42,14 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_run_sets_up_and_serves_the_setup_page_with_a_worker_then_stops_cleanly(cli_env):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "goodterms.cli", "run", "--port", str(port)], env=cli_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "goodterms.cli", "run", "--port", str(port)],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         body = ""
         for _ in range(120):
@@ -54,10 +60,16 @@ def test_run_sets_up_and_serves_the_setup_page_with_a_worker_then_stops_cleanly(
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.5)
         assert "Welcome to goodterms" in body
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/goodterms.css", timeout=5) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/css/goodterms.css", timeout=5
+        ) as response:
             assert response.status == 200 and b"goodterms" in response.read()
-        children = subprocess.run(["pgrep", "-s", str(os.getpgid(proc.pid)), "-f", "goodterms"],
-                                  capture_output=True, text=True, check=False).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-s", str(os.getpgid(proc.pid)), "-f", "goodterms"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
         assert len(children) >= 3  # run, the worker, and gunicorn (goodterms.wsgi)
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=60)

@@ -11,7 +11,9 @@ from goodterms.clients.validation import validate_email_address, validate_single
 
 
 class PasswordPairMixin(forms.Form):
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -32,12 +34,16 @@ class PasswordPairMixin(forms.Form):
 
 class SetupForm(PasswordPairMixin):
     organization_name = forms.CharField(
-        label="Organization name", max_length=200, validators=[validate_single_line],
+        label="Organization name",
+        max_length=200,
+        validators=[validate_single_line],
         help_text="Your business or agency, as clients know it.",
     )
     name = forms.CharField(label="Your name", max_length=150, validators=[validate_single_line])
     email = forms.CharField(
-        label="Your email", max_length=254, validators=[validate_email_address],
+        label="Your email",
+        max_length=254,
+        validators=[validate_email_address],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     field_order = ["organization_name", "name", "email", "password1", "password2"]
@@ -51,7 +57,9 @@ class AcceptInvitationForm(PasswordPairMixin):
 
 class InviteForm(forms.Form):
     email = forms.CharField(
-        label="Email of the person to invite", max_length=254, validators=[validate_email_address],
+        label="Email of the person to invite",
+        max_length=254,
+        validators=[validate_email_address],
         widget=forms.EmailInput(),
     )
 
@@ -67,7 +75,9 @@ class ThrottledLoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": "Too many failed sign-ins for this email from your network. Wait 15 minutes and try again.",
+        "throttled": (
+            "Too many failed sign-ins for this email from your network. Wait 15 minutes and try again."
+        ),
     }
 
     def clean(self) -> dict[str, Any]:

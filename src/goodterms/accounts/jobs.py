@@ -24,5 +24,7 @@ def housekeeping_once() -> bool:
     now = timezone.now()
     Session.objects.filter(expire_date__lt=now).delete()
     ratelimit.purge_old_failures()
-    Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=now - EXPIRED_INVITATION_GRACE).delete()
+    Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lt=now - EXPIRED_INVITATION_GRACE
+    ).delete()
     return False

@@ -8,7 +8,7 @@ id into a 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.http import Http404
@@ -40,8 +40,8 @@ class OrgOwned(models.Model):
 
 def scoped(model: type[M], org: Organization) -> OrgQuerySet[M]:
     """All of `model`'s rows that belong to `org`."""
-    queryset: OrgQuerySet[M] = model.objects.for_org(org)
-    return queryset
+    # The plugin types `objects` on the abstract base, so the row type is restated here.
+    return cast("OrgQuerySet[M]", model.objects.for_org(org))
 
 
 def get_for_org(model: type[M] | OrgQuerySet[M], org: Organization, **lookups: Any) -> M:

@@ -5,7 +5,7 @@ times; counting by (username, IP) slows a guesser without shutting the real user
 per-IP ceiling stops one address from spraying many usernames.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -19,7 +19,7 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 (a placeholder, not a bind address)
 
 
-def _window_start() -> timezone.datetime:
+def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 

@@ -41,7 +41,9 @@ def invitation_create(*, org: Organization, invited_by: User, email: str) -> tup
 
 def invitation_find(token: str) -> Invitation | None:
     """The usable invitation behind a link's token, or None (unknown, used or expired look the same)."""
-    invitation = Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
+    invitation = (
+        Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
+    )
     if invitation is None or not invitation.is_usable:
         return None
     return invitation

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from goodterms.accounts import services
-from goodterms.accounts.decorators import org_required, owner_required
+from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
 from goodterms.accounts.forms import AcceptInvitationForm, InviteForm, SetupForm, ThrottledLoginForm
 from goodterms.accounts.middleware import forget_setup_state, setup_done
 from goodterms.accounts.models import Invitation
@@ -50,8 +50,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
-def members(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def members(request: OrgRequest) -> HttpResponse:
+    org = request.org
     form = InviteForm()
     context = {
         "members": org.users.order_by("name"),
@@ -64,13 +64,15 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @owner_required
 @require_POST
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: OrgRequest) -> HttpResponse:
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["email"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["email"]))
         return redirect("members")
     invitation, token = services.invitation_create(
-        org=request.org, invited_by=request.user, email=form.cleaned_data["email"]  # type: ignore[attr-defined,arg-type]
+        org=request.org,
+        invited_by=request.user,
+        email=form.cleaned_data["email"],
     )
     link = request.build_absolute_uri(reverse("accept-invitation", args=[token]))
     # Shown once on the next page: the token itself is never stored.
@@ -81,8 +83,8 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @owner_required
 @require_POST
-def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_for_org(Invitation, request.org, pk=pk, accepted_at__isnull=True)  # type: ignore[attr-defined]
+def revoke_invitation(request: OrgRequest, pk: int) -> HttpResponse:
+    invitation = get_for_org(Invitation, request.org, pk=pk, accepted_at__isnull=True)
     invitation.delete()
     messages.success(request, f"The invitation for {invitation.email} no longer works.")
     return redirect("members")
@@ -90,8 +92,8 @@ def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @owner_required
 @require_POST
-def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def remove_member(request: OrgRequest, pk: int) -> HttpResponse:
+    org = request.org
     member = get_object_or_404(org.users, pk=pk)
     try:
         services.member_remove(org=org, user=member)

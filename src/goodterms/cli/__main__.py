@@ -17,36 +17,57 @@ def _django_setup() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="goodterms", description="End client relationships on good terms.",
+        prog="goodterms",
+        description="End client relationships on good terms.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run = sub.add_parser("run", help="set up the database and serve the app with its worker",
-                         description="Apply migrations, collect static files, then start the web server and the "
-                                     "worker and keep them running. Example: PORT=8080 goodterms run")
+    run = sub.add_parser(
+        "run",
+        help="set up the database and serve the app with its worker",
+        description="Apply migrations, collect static files, then start the web server and the "
+        "worker and keep them running. Example: PORT=8080 goodterms run",
+    )
     run.add_argument("--port", type=int, default=None, help="port to listen on (default: $PORT or 8000)")
 
-    serve = sub.add_parser("serve", help="start only the web server (gunicorn)",
-                           description="Serve the app with gunicorn. Example: goodterms serve --port 8000")
+    serve = sub.add_parser(
+        "serve",
+        help="start only the web server (gunicorn)",
+        description="Serve the app with gunicorn. Example: goodterms serve --port 8000",
+    )
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default: $PORT or 8000)")
 
-    worker = sub.add_parser("worker", help="start only the background worker",
-                            description="Run background jobs until stopped. Example: goodterms worker --once")
+    worker = sub.add_parser(
+        "worker",
+        help="start only the background worker",
+        description="Run background jobs until stopped. Example: goodterms worker --once",
+    )
     worker.add_argument("--once", action="store_true", help="run each job until it finds no work, then exit")
 
-    backup = sub.add_parser("backup", help="write a consistent snapshot of the database",
-                            description="Write a consistent copy of the SQLite database while goodterms runs. "
-                                        "Example: goodterms backup var/backups/today.sqlite3")
-    backup.add_argument("path", nargs="?", help="where to write (default: DATA_DIR/backups/goodterms-TIME.sqlite3)")
+    backup = sub.add_parser(
+        "backup",
+        help="write a consistent snapshot of the database",
+        description="Write a consistent copy of the SQLite database while goodterms runs. "
+        "Example: goodterms backup var/backups/today.sqlite3",
+    )
+    backup.add_argument(
+        "path", nargs="?", help="where to write (default: DATA_DIR/backups/goodterms-TIME.sqlite3)"
+    )
 
-    restore = sub.add_parser("restore", help="replace the database with a snapshot",
-                             description="Check a snapshot made by `goodterms backup` and copy it over the "
-                                         "database. Stop goodterms first. Example: goodterms restore backup.sqlite3")
+    restore = sub.add_parser(
+        "restore",
+        help="replace the database with a snapshot",
+        description="Check a snapshot made by `goodterms backup` and copy it over the "
+        "database. Stop goodterms first. Example: goodterms restore backup.sqlite3",
+    )
     restore.add_argument("path", help="the snapshot file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    manage = sub.add_parser("manage", help="run one of Django's management commands",
-                            description="Django's manage.py. Example: goodterms manage createsuperuser")
+    manage = sub.add_parser(
+        "manage",
+        help="run one of Django's management commands",
+        description="Django's manage.py. Example: goodterms manage createsuperuser",
+    )
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
     return parser
 

@@ -23,14 +23,26 @@ def _manage(*args: str) -> None:
 
 
 def serve(port: int | None) -> int:
-    """Replace this process with gunicorn: production-grade, threads for slow clients, static files by WhiteNoise."""
+    """Become gunicorn: production-grade, threads for slow clients, WhiteNoise for static files."""
     host = os.environ.get("HOST", "127.0.0.1")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     argv = [
-        sys.executable, "-m", "gunicorn", "goodterms.wsgi:application",
-        "--bind", f"{host}:{_port(port)}",
-        "--workers", workers, "--threads", "4", "--worker-class", "gthread",
-        "--access-logfile", "-", "--graceful-timeout", "20",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "goodterms.wsgi:application",
+        "--bind",
+        f"{host}:{_port(port)}",
+        "--workers",
+        workers,
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "20",
     ]
     os.execv(sys.executable, argv)  # noqa: S606 (our own interpreter, fixed arguments)
 
@@ -43,7 +55,7 @@ def run(port: int | None) -> int:
     print(f"goodterms: data in {data_dir}; serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     children = {
         "web": subprocess.Popen([sys.executable, "-m", "goodterms.cli", "serve", "--port", str(port)]),  # noqa: S603
-        "worker": subprocess.Popen([sys.executable, "-m", "goodterms.cli", "worker"]),  # noqa: S603
+        "worker": subprocess.Popen([sys.executable, "-m", "goodterms.cli", "worker"]),
     }
     stopping = False
 
@@ -61,7 +73,9 @@ def run(port: int | None) -> int:
             code = child.poll()
             if code is not None:
                 if not stopping:
-                    print(f"goodterms: the {name} process stopped (exit {code}); stopping the rest", flush=True)
+                    print(
+                        f"goodterms: the {name} process stopped (exit {code}); stopping the rest", flush=True
+                    )
                     stop(signal.SIGTERM, None)
                 for other in children.values():
                     try:

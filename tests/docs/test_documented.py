@@ -1,0 +1,71 @@
+"""Docs that drift from the code fail here: every setting, command and dependency is explained."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tomllib
+from pathlib import Path
+
+import goodterms
+from goodterms.cli.__main__ import build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = Path(goodterms.__file__).parent
+ENV_READ = re.compile(
+    r"""(?:env_(?:str|bool|int|list)\(|environ(?:\.get)?\(|environ\[)\s*["']([A-Z][A-Z0-9_]+)["']"""
+)
+
+
+def _variables_read_by_the_code() -> set[str]:
+    found: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        found |= set(ENV_READ.findall(path.read_text()))
+    return found
+
+
+def test_the_scan_finds_the_variables():
+    assert {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "GOODTERMS_DATA_DIR", "PORT"} <= (
+        _variables_read_by_the_code()
+    )
+
+
+def test_every_setting_is_documented():
+    text = (ROOT / "docs" / "settings.md").read_text()
+    missing = sorted(name for name in _variables_read_by_the_code() if f"`{name}`" not in text)
+    assert not missing, f"add these to docs/settings.md: {missing}"
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(actions[0].choices)
+
+
+def test_every_command_is_documented():
+    commands = _subcommands()
+    text = (ROOT / "docs" / "cli.md").read_text()
+    missing = sorted(name for name in commands if f"## goodterms {name}" not in text)
+    assert not missing, f"docs/cli.md lacks {missing}: run `make docs`"
+
+
+def test_every_command_has_an_example():
+    for name, sub in _subcommands().items():
+        assert "Example:" in (sub.description or ""), f"goodterms {name}: its description needs an Example:"
+
+
+def test_the_readme_leads_with_the_two_commands():
+    lines = [line for line in (ROOT / "README.md").read_text().splitlines() if line.strip()]
+    head = "\n".join(lines[:6])
+    assert "make run" in head and "make test" in head
+
+
+def test_every_dependency_says_why():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    text = (ROOT / "pyproject.toml").read_text()
+    silent = [dep for dep in wanted if not re.search(rf'"{re.escape(dep)}",\s*#\s*\S', text)]
+    assert not silent, f"give these dependencies a why-comment in pyproject.toml: {silent}"
+    readme = (ROOT / "README.md").read_text()
+    runtime = [re.split(r"[<>=\[ ]", dep, maxsplit=1)[0] for dep in project["dependencies"]]
+    unexplained = [name for name in runtime if name not in readme]
+    assert not unexplained, f"README.md's dependency list lacks {unexplained}"
