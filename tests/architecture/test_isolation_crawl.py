@@ -70,6 +70,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "clients:import-map": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-preview": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-commit": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
+    "clients:import-problems": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "revoke-invitation": lambda b: {"pk": b.invitation.pk},  # type: ignore[union-attr]
     "remove-member": lambda b: {"pk": b.owner.pk},
 }

@@ -15,7 +15,8 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' own (tests/browser/conftest.py): never a CLI's.
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["GOODTERMS_DATA_DIR"] = str(tmp_path / "data")
     return env
 

@@ -76,7 +76,11 @@ def invite(request: OrgRequest) -> HttpResponse:
     )
     link = request.build_absolute_uri(reverse("accept-invitation", args=[token]))
     # Shown once on the next page: the token itself is never stored.
-    request.session["new_invitation_link"] = {"email": invitation.email, "url": link}
+    request.session["new_invitation_link"] = {
+        "email": invitation.email,
+        "url": link,
+        "expires": f"{invitation.expires_at:%-d %B %Y}",
+    }
     messages.success(request, f"Invitation created for {invitation.email}. Send them the link below.")
     return redirect("members")
 

@@ -75,7 +75,11 @@ class Contact(OrgOwned):
 
 
 class ImportBatch(OrgOwned):
-    """An uploaded file waiting between upload, mapping, preview and commit. Nothing is written before commit."""
+    """An uploaded file waiting between upload, mapping, preview and commit.
+
+    Nothing is written before commit. A commit claims the batch by setting `committed_at` with a conditional
+    UPDATE, so a second commit of the same batch (double click, back button) finds nothing to claim.
+    """
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -85,10 +89,16 @@ class ImportBatch(OrgOwned):
     filename = models.CharField(max_length=255)
     format = models.CharField(max_length=5, choices=Format.choices)
     text = models.TextField()
+    # CSV: the delimiter found in the header line (",", ";" or a tab), and column index -> field key.
+    delimiter = models.CharField(max_length=1, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    # vCard: the client for cards that name no organization (ORG), if the user gave one.
+    default_client = models.CharField(max_length=Client._meta.get_field("name").max_length, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     committed_at = models.DateTimeField(null=True, blank=True)
     rows_written = models.PositiveIntegerField(default=0)
+    # After commit: what was written and skipped (importing.Preview.stats), for the message and the record.
+    stats = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.filename

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from goodterms.accounts.models import Organization
 from goodterms.accounts.orgscope import scoped
-from goodterms.clients.models import Client, Contact
+from goodterms.clients import importing
+from goodterms.clients.models import Client, Contact, ImportBatch
 
 PAGE_SIZE = 50
 
@@ -42,3 +46,96 @@ def primary_contacts(*, org: Organization, clients: list[Client]) -> dict[int, C
     for contact in contacts:
         result.setdefault(contact.client_id, contact)
     return result
+
+
+def import_existing(*, org: Organization) -> importing.Existing:
+    """The organization's clients and contacts as plain values, in two queries whatever their number."""
+    clients: dict[str, importing.ExistingClient] = {}
+    shared: set[str] = set()
+    for pk, name, archived_at in scoped(Client, org).order_by("pk").values_list("pk", "name", "archived_at"):
+        key = name.strip().casefold()
+        if key in clients:
+            shared.add(key)
+        else:
+            clients[key] = importing.ExistingClient(pk=pk, name=name, archived=archived_at is not None)
+    emails: dict[str, str] = {}
+    names: set[tuple[int, str]] = set()
+    contacts = scoped(Contact, org).order_by("pk").values_list("client_id", "name", "email", "client__name")
+    for client_id, name, email, client_name in contacts:
+        if email:
+            emails.setdefault(email.casefold(), client_name)
+        names.add((client_id, name.strip().casefold()))
+    return importing.Existing(
+        clients=clients, shared_names=frozenset(shared), emails=emails, contact_names=frozenset(names)
+    )
+
+
+def import_source(*, batch: ImportBatch) -> importing.Source:
+    """The batch's rows in the one shape both formats share (parsing only; no query)."""
+    return importing.read_source(
+        file_format=batch.format,
+        text=batch.text,
+        delimiter=batch.delimiter,
+        mapping=importing.mapping_from_json(batch.mapping),
+        default_client=batch.default_client,
+    )
+
+
+def import_preview(*, org: Organization, batch: ImportBatch) -> importing.Preview:
+    """Every problem and duplicate in `org`'s batch, against what the organization has now."""
+    if batch.organization_id != org.pk:
+        raise ValueError("the batch belongs to another organization")
+    return importing.build_preview(import_source(batch=batch), import_existing(org=org))
+
+
+def import_csv_sample(*, batch: ImportBatch, rows: int = 3) -> importing.CsvTable:
+    """The header and the first few records, for the mapping page (parses only the start of the file)."""
+    return importing.parse_csv(batch.text, batch.delimiter or ",", limit=rows)
+
+
+# --- export: one query each, read in chunks (on PostgreSQL through a server-side cursor) ---
+
+CHUNK_SIZE = 2000  # rows fetched per round trip; on PostgreSQL through a server-side cursor
+
+# The values of goodterms.clients.exporting.CSV_HEADER's columns, in its order. `contacts__…` joins the contacts LEFT, so a
+# client without contacts still gives one row, with empty (None) contact columns.
+CSV_FIELDS = (
+    "name",
+    "company",
+    "status",
+    "start_date",
+    "tags",
+    "notes",
+    "contacts__name",
+    "contacts__email",
+    "contacts__phone",
+    "contacts__role",
+    "contacts__preferred_channel",
+    "contacts__is_primary",
+    "contacts__together_notes",
+)
+
+
+def export_rows(*, org: Organization, clients: QuerySet[Client]) -> Iterator[tuple[Any, ...]]:
+    """One row per contact, and one for each client without contacts: one query, read in chunks."""
+    rows = (
+        scoped(Client, org)
+        .filter(pk__in=clients.values("pk"))
+        # Joined on client_id alone: a contact always shares its client's organization. An extra
+        # "AND contact.organization_id = …" in the join made SQLite scan all the organization's contacts
+        # for every client (30 s instead of 0.1 s for 20,000 contacts).
+        .order_by("name", "pk", "-contacts__is_primary", "contacts__name", "contacts__pk")
+        .values_list(*CSV_FIELDS)
+    )
+    yield from rows.iterator(chunk_size=CHUNK_SIZE)
+
+
+def export_contacts(*, org: Organization, clients: QuerySet[Client]) -> Iterator[Contact]:
+    """The contacts of the listed clients, each with its client: one query, read in chunks."""
+    contacts = (
+        scoped(Contact, org)
+        .filter(client__in=clients.values("pk"))
+        .select_related("client")
+        .order_by("client__name", "client__pk", "-is_primary", "name", "pk")
+    )
+    yield from contacts.iterator(chunk_size=CHUNK_SIZE)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
-from goodterms.clients.models import Client, Contact
+from goodterms.accounts.models import Organization, User
+from goodterms.accounts.orgscope import scoped
+from goodterms.clients import importing, selectors
+from goodterms.clients.models import Client, Contact, ImportBatch
 
 
 def client_archive(*, client: Client) -> None:
@@ -25,3 +30,138 @@ def contact_save(*, contact: Contact) -> Contact:
         if contact.is_primary:
             contact.client.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
     return contact
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+BULK_BATCH_SIZE = 1000
+STALE_IMPORT = timedelta(days=7)
+
+
+class ImportNotPossible(Exception):
+    """The commit was refused and nothing was written; `message` says why."""
+
+    def __init__(self, message: str, *, already_committed: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.already_committed = already_committed
+
+
+def import_upload(
+    *, org: Organization, user: User, filename: str, data: bytes, default_client: str = ""
+) -> ImportBatch:
+    """Reads and checks the file (ImportFileError when it cannot be imported); keeps it for the next steps."""
+    uploaded = importing.read_upload(filename, data)
+    mapping = importing.guess_mapping(uploaded.header) if uploaded.format == ImportBatch.Format.CSV else {}
+    with transaction.atomic():
+        # Files uploaded and never imported are not kept for ever: they hold people's details.
+        scoped(ImportBatch, org).filter(
+            committed_at__isnull=True, created_at__lt=timezone.now() - STALE_IMPORT
+        ).delete()
+        return ImportBatch.objects.create(
+            organization=org,
+            created_by=user,
+            filename=filename[: ImportBatch._meta.get_field("filename").max_length or 255],
+            format=uploaded.format,
+            text=uploaded.text,
+            delimiter=uploaded.delimiter,
+            mapping=importing.mapping_to_json(mapping),
+            default_client=default_client.strip() if uploaded.format == ImportBatch.Format.VCARD else "",
+        )
+
+
+def import_set_mapping(*, batch: ImportBatch, mapping: dict[int, str]) -> None:
+    batch.mapping = importing.mapping_to_json(mapping)
+    batch.save(update_fields=["mapping"])
+
+
+def import_set_default_client(*, batch: ImportBatch, name: str) -> None:
+    batch.default_client = name.strip()
+    batch.save(update_fields=["default_client"])
+
+
+def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
+    """Writes every row of the batch or none, once.
+
+    The batch is claimed first with `UPDATE … SET committed_at WHERE committed_at IS NULL`: a second commit of
+    the same batch (double click, back button, two tabs) updates no row and is refused. The rows are checked
+    again inside the transaction, against the organization as it is now; any problem rolls everything back,
+    the claim included. Contacts whose email is already in the organization are skipped and counted.
+    """
+    org = user.organization
+    if org is None or org.pk != batch.organization_id:
+        raise ValueError("the batch belongs to another organization")
+    with transaction.atomic():
+        claimed = (
+            scoped(ImportBatch, org)
+            .filter(pk=batch.pk, committed_at__isnull=True)
+            .update(committed_at=timezone.now())
+        )
+        if claimed != 1:
+            raise ImportNotPossible("This file has already been imported.", already_committed=True)
+        preview = selectors.import_preview(org=org, batch=batch)
+        if preview.problems:
+            count = len(preview.problems)
+            raise ImportNotPossible(
+                f"Nothing was imported: {count:,} problem{'' if count == 1 else 's'} must be fixed first."
+            )
+        if not preview.to_write and not preview.new_clients:
+            raise ImportNotPossible("Nothing was imported: every row is already in goodterms.")
+        client_ids = {key: found.pk for key, found in preview.existing_clients.items()}
+        created = Client.objects.bulk_create(
+            [
+                Client(
+                    organization=org,
+                    name=new.name,
+                    company=new.company,
+                    status=new.status,
+                    start_date=new.start_date,
+                    tags=new.tags,
+                    notes=new.notes,
+                )
+                for new in preview.new_clients
+            ],
+            batch_size=BULK_BATCH_SIZE,
+        )
+        for new, client in zip(preview.new_clients, created, strict=True):
+            if client.pk is None:  # every supported database returns the new ids; say so if one does not
+                raise RuntimeError("bulk_create returned no primary keys")
+            client_ids[new.key] = client.pk
+        rows = preview.to_write
+        # A client has one primary contact: an imported primary replaces the old one (as contact_save does).
+        # Only existing clients have an old one; the ids go in slices to stay under SQLite's parameter limit.
+        replaced = sorted(
+            {
+                client_ids[row.client_key]
+                for row in rows
+                if row.line in preview.primary_lines and row.client_key in preview.existing_clients
+            }
+        )
+        for start in range(0, len(replaced), BULK_BATCH_SIZE):
+            scoped(Contact, org).filter(
+                client_id__in=replaced[start : start + BULK_BATCH_SIZE], is_primary=True
+            ).update(is_primary=False)
+        Contact.objects.bulk_create(
+            [
+                Contact(
+                    organization=org,
+                    client_id=client_ids[row.client_key],
+                    name=row.contact.name,
+                    email=row.contact.email,
+                    phone=row.contact.phone,
+                    role=row.contact.role,
+                    preferred_channel=row.contact.preferred_channel,
+                    is_primary=row.line in preview.primary_lines,
+                    together_notes=row.contact.together_notes,
+                )
+                for row in rows
+                if row.contact is not None
+            ],
+            batch_size=BULK_BATCH_SIZE,
+        )
+        stats = preview.stats()
+        # The file itself is no longer needed once imported: keep the record, not the people's details twice.
+        scoped(ImportBatch, org).filter(pk=batch.pk).update(
+            rows_written=stats["contacts"] + stats["new_clients"], stats=stats, text=""
+        )
+    return stats

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goodterms.clients import views, views_import
+from goodterms.clients import views, views_export, views_import
 
 app_name = "clients"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/<int:pk>/map/", views_import.map_columns, name="import-map"),
     path("import/<int:pk>/preview/", views_import.preview, name="import-preview"),
     path("import/<int:pk>/commit/", views_import.commit, name="import-commit"),
-    path("export.csv", views_import.export_csv, name="export-csv"),
-    path("export.vcf", views_import.export_vcard, name="export-vcard"),
+    path("import/<int:pk>/problems.csv", views_import.problems_csv, name="import-problems"),
+    path("export.csv", views_export.export_csv, name="export-csv"),
+    path("export.vcf", views_export.export_vcard, name="export-vcard"),
 ]

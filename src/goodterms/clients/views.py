@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from goodterms.accounts.decorators import org_required
+from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.orgscope import get_for_org
 from goodterms.clients import selectors, services
 from goodterms.clients.forms import ClientForm, ContactForm
@@ -29,14 +29,14 @@ def list_filters(request: HttpRequest) -> dict[str, str]:
 
 
 @org_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: OrgRequest) -> HttpResponse:
     filters = list_filters(request)
     clients = selectors.client_list(
-        org=request.org,  # type: ignore[attr-defined]
+        org=request.org,
         q=filters["q"], status=filters["status"], tag=filters["tag"], archived=bool(filters["archived"]),
     )
     page = Paginator(clients, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    primaries = selectors.primary_contacts(org=request.org, clients=list(page.object_list))  # type: ignore[attr-defined]
+    primaries = selectors.primary_contacts(org=request.org, clients=list(page.object_list))
     rows = [(client, primaries.get(client.pk)) for client in page.object_list]
     query = urlencode({key: value for key, value in filters.items() if value})
     context = {"page": page, "rows": rows, "filters": filters, "statuses": Client.Status.choices, "query": query}
@@ -44,17 +44,17 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_for_org(Client, request.org, pk=pk)  # type: ignore[attr-defined]
+def client_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
     contacts = selectors.client_contacts(client=client)
     return render(request, "clients/client_detail.html", {"client": client, "contacts": contacts})
 
 
 @org_required
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: OrgRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.organization = request.org  # type: ignore[attr-defined]
+        form.instance.organization = request.org
         client = form.save()
         messages.success(request, f"{client.name} is added. Now add the people you work with there.")
         return redirect("clients:detail", pk=client.pk)
@@ -62,8 +62,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_required
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_for_org(Client, request.org, pk=pk)  # type: ignore[attr-defined]
+def client_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -74,8 +74,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_required
 @require_POST
-def client_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_for_org(Client, request.org, pk=pk)  # type: ignore[attr-defined]
+def client_archive(request: OrgRequest, pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
     if request.POST.get("undo") == "1":
         services.client_unarchive(client=client)
         messages.success(request, f"{client.name} is back in your client list.")
@@ -86,12 +86,12 @@ def client_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_required
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_for_org(Client, request.org, pk=pk)  # type: ignore[attr-defined]
+def contact_create(request: OrgRequest, pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         contact = form.instance
-        contact.organization = request.org  # type: ignore[attr-defined]
+        contact.organization = request.org
         contact.client = client
         services.contact_save(contact=contact)
         messages.success(request, f"{contact.name} is added to {client.name}.")
@@ -102,9 +102,9 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_required
-def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    client = get_for_org(Client, request.org, pk=pk)  # type: ignore[attr-defined]
-    contact = get_for_org(Contact, request.org, pk=contact_pk, client=client)  # type: ignore[attr-defined]
+def contact_edit(request: OrgRequest, pk: int, contact_pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
+    contact = get_for_org(Contact, request.org, pk=contact_pk, client=client)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         services.contact_save(contact=form.instance)
@@ -115,9 +115,9 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
 
 @org_required
 @require_POST
-def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    client = get_for_org(Client, request.org, pk=pk)  # type: ignore[attr-defined]
-    contact = get_for_org(Contact, request.org, pk=contact_pk, client=client)  # type: ignore[attr-defined]
+def contact_delete(request: OrgRequest, pk: int, contact_pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
+    contact = get_for_org(Contact, request.org, pk=contact_pk, client=client)
     contact.delete()
     messages.success(request, f"{contact.name} is removed from {client.name}.")
     return redirect("clients:detail", pk=client.pk)
