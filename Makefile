@@ -1,11 +1,13 @@
 # goodterms — `make run` starts the app, `make test` runs every test. `make help` lists the rest.
 PYTHON ?= python3
+# The Stanford Politeness Corpus (Wikipedia part), for training and evaluating the tone coach's model.
+POLITENESS_DATA ?= ../shared/data/politeness/wikipedia.annotated.csv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format docs bench-web clean
+.PHONY: help install run test lint format docs bench-web bench-tone train-tone eval-tone clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -40,6 +42,15 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 
 bench-web: $(STAMP)  ## seed 20,000 clients and 100,000 contacts; p50/p95 of list, search, detail on SQLite and PostgreSQL
 	$(BIN)/python bench/bench_web.py
+
+bench-tone: $(STAMP)  ## the tone coach against proselint and VADER on the same messages: messages/s, MB/s, p50/p99, memory
+	$(BIN)/python bench/bench_tone.py
+
+train-tone: $(STAMP)  ## retrain the shipped politeness model from $(POLITENESS_DATA)
+	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA)
+
+eval-tone: $(STAMP)  ## 10-fold stratified cross-validated accuracy of the politeness model, beside the paper's figures
+	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA) --evaluate
 
 clean:  ## remove the virtualenv and caches (keeps ./var, your data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,9 @@ from goodterms import settings as gt_settings
 
 def _check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "GOODTERMS_HTTPS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "GOODTERMS_HTTPS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     full_env |= {"GOODTERMS_DATA_DIR": str(tmp_path)} | env
     return subprocess.run(

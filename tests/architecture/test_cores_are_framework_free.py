@@ -13,5 +13,8 @@ CORES = ["goodterms.tone", "goodterms.playbook"]
 def test_core_imports_without_django(core):
     if importlib.util.find_spec(core) is None:
         pytest.skip(f"{core} is not written yet")
-    code = f"import sys, {core}; assert 'django' not in sys.modules, sorted(m for m in sys.modules if 'django' in m)"
+    code = (
+        f"import sys, {core}; "
+        "assert 'django' not in sys.modules, sorted(m for m in sys.modules if 'django' in m)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

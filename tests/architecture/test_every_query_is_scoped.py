@@ -19,7 +19,9 @@ def test_no_view_queries_a_model_manager_directly():
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if re.search(r"\b[A-Z]\w*\.objects\.", line):
                 offenders.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
-    assert not offenders, "use scoped()/get_for_org() from accounts.orgscope instead:\n" + "\n".join(offenders)
+    assert not offenders, "use scoped()/get_for_org() from accounts.orgscope instead:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_every_org_owned_model_uses_the_scoping_base():
@@ -44,4 +46,4 @@ def test_for_org_refuses_to_run_unscoped():
     from goodterms.clients.models import Client
 
     with pytest.raises(ValueError, match="saved organization"):
-        Client.objects.for_org(None)
+        Client.objects.for_org(None)  # type: ignore[arg-type]  # the mistake this test makes on purpose

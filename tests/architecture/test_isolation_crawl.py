@@ -40,21 +40,33 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
     data = OrgData(org=org, owner=owner)
     for _ in range(rng.randint(3, 6)):
         name = f"{rng.choice(WORDS).title()} {secrets.token_hex(4)}"
-        client = Client.objects.create(organization=org, name=name, company=f"{name} Holdings",
-                                       status=rng.choice(Client.Status.values), tags=rng.choice(WORDS))
+        client = Client.objects.create(
+            organization=org,
+            name=name,
+            company=f"{name} Holdings",
+            status=rng.choice(Client.Status.values),
+            tags=rng.choice(WORDS),
+        )
         data.clients.append(client)
         data.secrets_ |= {name, f"{name} Holdings"}
         for _ in range(rng.randint(1, 4)):
             person = f"{rng.choice(WORDS).title()} {secrets.token_hex(3)}"
             email = f"{secrets.token_hex(5)}@{rng.choice(WORDS)}.example"
-            data.contacts.append(Contact.objects.create(organization=org, client=client, name=person, email=email))
+            data.contacts.append(
+                Contact.objects.create(organization=org, client=client, name=person, email=email)
+            )
             data.secrets_ |= {person, email}
     invited = f"{secrets.token_hex(5)}@invited.example"
     data.invitation, _ = invitation_create(org=org, invited_by=owner, email=invited)
     data.secrets_.add(invited)
-    data.batch = ImportBatch.objects.create(organization=org, created_by=owner, filename="people.csv",
-                                            format="csv", text="Client,Email\nSecret Co,secret@x.example\n",
-                                            mapping={"0": "client_name", "1": "email"})
+    data.batch = ImportBatch.objects.create(
+        organization=org,
+        created_by=owner,
+        filename="people.csv",
+        format="csv",
+        text="Client,Email\nSecret Co,secret@x.example\n",
+        mapping={"0": "client_name", "1": "email"},
+    )
     data.secrets_ |= {owner.name, owner.email}
     return data
 
@@ -76,8 +88,15 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
 }
 
 # Pages that list, search or export: they must show none of org B's names or emails.
-LIST_URLS = {"clients:list", "clients:create", "clients:import", "clients:export-csv", "clients:export-vcard",
-             "members", "home"}
+LIST_URLS = {
+    "clients:list",
+    "clients:create",
+    "clients:import",
+    "clients:export-csv",
+    "clients:export-vcard",
+    "members",
+    "home",
+}
 
 # Pages that hold no organization's data (or, for the invitation, are reached only with its secret token).
 PUBLIC_URLS = {"setup", "login", "logout", "healthz", "accept-invitation", "invite"}

@@ -1,4 +1,4 @@
-"""Every page a member uses: labelled controls, landmarks, one heading to start, keyboard first, fits a phone."""
+"""Every page a member uses: labelled controls, landmarks, one h1, keyboard first, fits a phone."""
 
 from __future__ import annotations
 

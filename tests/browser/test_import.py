@@ -1,4 +1,4 @@
-"""Import a spreadsheet: the preview shows the bad row and imports nothing; the corrected file goes in whole."""
+"""Import a spreadsheet: the preview shows the bad rows, imports nothing; the fixed file goes in whole."""
 
 from __future__ import annotations
 

@@ -5,24 +5,47 @@ from goodterms.clients.models import Client, Contact
 
 
 def test_create_a_client_then_two_contacts(client_a, org_a):
-    response = client_a.post("/clients/new/", {
-        "name": "Globex", "company": "Globex Ltd", "status": "active", "start_date": "2024-03-01",
-        "tags": "Retainer; design, retainer", "notes": "Monthly retainer since spring.",
-    })
+    response = client_a.post(
+        "/clients/new/",
+        {
+            "name": "Globex",
+            "company": "Globex Ltd",
+            "status": "active",
+            "start_date": "2024-03-01",
+            "tags": "Retainer; design, retainer",
+            "notes": "Monthly retainer since spring.",
+        },
+    )
     globex = Client.objects.get(name="Globex")
     assert response["Location"] == f"/clients/{globex.pk}/"
     assert globex.organization == org_a
     assert globex.tags == "design, retainer"
 
-    client_a.post(f"/clients/{globex.pk}/contacts/new/", {
-        "name": "Hank Hill", "email": "Hank@Globex.example", "phone": "", "role": "CEO",
-        "preferred_channel": "phone", "is_primary": "on", "together_notes": "Relaunched the shop together.",
-    })
-    client_a.post(f"/clients/{globex.pk}/contacts/new/", {
-        "name": "Iris Ito", "email": "iris@globex.example", "preferred_channel": "email", "is_primary": "on",
-    })
+    client_a.post(
+        f"/clients/{globex.pk}/contacts/new/",
+        {
+            "name": "Hank Hill",
+            "email": "Hank@Globex.example",
+            "phone": "",
+            "role": "CEO",
+            "preferred_channel": "phone",
+            "is_primary": "on",
+            "together_notes": "Relaunched the shop together.",
+        },
+    )
+    client_a.post(
+        f"/clients/{globex.pk}/contacts/new/",
+        {
+            "name": "Iris Ito",
+            "email": "iris@globex.example",
+            "preferred_channel": "email",
+            "is_primary": "on",
+        },
+    )
     contacts = {c.name: c for c in Contact.objects.filter(client=globex)}
-    assert contacts["Hank Hill"].email == "Hank@globex.example"  # the domain is normalised, the local part kept
+    assert (
+        contacts["Hank Hill"].email == "Hank@globex.example"
+    )  # the domain is normalised, the local part kept
     assert not contacts["Hank Hill"].is_primary  # a client has one primary contact: the last one marked
     assert contacts["Iris Ito"].is_primary
     page = client_a.get(f"/clients/{globex.pk}/").content.decode()
@@ -30,20 +53,37 @@ def test_create_a_client_then_two_contacts(client_a, org_a):
 
 
 def test_contact_fields_refuse_header_breaking_characters_and_bad_addresses(client_a, acme):
-    response = client_a.post(f"/clients/{acme.pk}/contacts/new/", {
-        "name": "Mallory\nBcc: everyone@example.com", "email": "mallory@example.com", "preferred_channel": "email",
-    })
+    response = client_a.post(
+        f"/clients/{acme.pk}/contacts/new/",
+        {
+            "name": "Mallory\nBcc: everyone@example.com",
+            "email": "mallory@example.com",
+            "preferred_channel": "email",
+        },
+    )
     assert response.status_code == 200
     assert "line feed (LF)" in response.content.decode()
-    response = client_a.post(f"/clients/{acme.pk}/contacts/new/", {
-        "name": "Mallory", "email": "mallory@example.com\r\nBcc: a@b.example", "preferred_channel": "email",
-    })
+    response = client_a.post(
+        f"/clients/{acme.pk}/contacts/new/",
+        {
+            "name": "Mallory",
+            "email": "mallory@example.com\r\nBcc: a@b.example",
+            "preferred_channel": "email",
+        },
+    )
     assert "carriage return (CR)" in response.content.decode()
-    response = client_a.post(f"/clients/{acme.pk}/contacts/new/", {
-        "name": "Mallory", "email": "mallory at example", "preferred_channel": "email",
-    })
+    response = client_a.post(
+        f"/clients/{acme.pk}/contacts/new/",
+        {
+            "name": "Mallory",
+            "email": "mallory at example",
+            "preferred_channel": "email",
+        },
+    )
     assert "Not a valid email address" in response.content.decode()
-    response = client_a.post(f"/clients/{acme.pk}/contacts/new/", {"name": "M" * 201, "preferred_channel": "email"})
+    response = client_a.post(
+        f"/clients/{acme.pk}/contacts/new/", {"name": "M" * 201, "preferred_channel": "email"}
+    )
     assert "at most 200 characters" in response.content.decode()
     assert not Contact.objects.filter(name__startswith="M").exists()
 
@@ -96,7 +136,8 @@ def test_list_runs_a_constant_number_of_queries_whatever_the_page_size(client_a,
     many = Client.objects.bulk_create(Client(organization=org_a, name=f"Big {n}") for n in range(60))
     Contact.objects.bulk_create(
         Contact(organization=org_a, client=client, name=f"P{i}", email=f"{client.pk}.{i}@x.example")
-        for client in many for i in range(3)
+        for client in many
+        for i in range(3)
     )
     assert _list_queries(client_a, "/clients/") == small
     assert _list_queries(client_a, "/clients/?q=big") == small
@@ -104,17 +145,26 @@ def test_list_runs_a_constant_number_of_queries_whatever_the_page_size(client_a,
 
 def test_detail_runs_a_constant_number_of_queries(client_a, org_a, acme):
     before = _list_queries(client_a, f"/clients/{acme.pk}/")
-    Contact.objects.bulk_create(Contact(organization=org_a, client=acme, name=f"Extra {i}") for i in range(30))
+    Contact.objects.bulk_create(
+        Contact(organization=org_a, client=acme, name=f"Extra {i}") for i in range(30)
+    )
     assert _list_queries(client_a, f"/clients/{acme.pk}/") == before
 
 
 def test_it_checks_ownership(client_c, acme):
     dana = acme.contacts.get(name="Dana Diaz")
-    for path in (f"/clients/{acme.pk}/", f"/clients/{acme.pk}/edit/", f"/clients/{acme.pk}/contacts/new/",
-                 f"/clients/{acme.pk}/contacts/{dana.pk}/edit/"):
+    for path in (
+        f"/clients/{acme.pk}/",
+        f"/clients/{acme.pk}/edit/",
+        f"/clients/{acme.pk}/contacts/new/",
+        f"/clients/{acme.pk}/contacts/{dana.pk}/edit/",
+    ):
         assert client_c.get(path).status_code == 404, path
-    for path in (f"/clients/{acme.pk}/archive/", f"/clients/{acme.pk}/contacts/{dana.pk}/delete/",
-                 f"/clients/{acme.pk}/edit/"):
+    for path in (
+        f"/clients/{acme.pk}/archive/",
+        f"/clients/{acme.pk}/contacts/{dana.pk}/delete/",
+        f"/clients/{acme.pk}/edit/",
+    ):
         assert client_c.post(path, {"name": "Hijacked"}).status_code == 404, path
     acme.refresh_from_db()
     assert acme.name == "Acme Corp" and acme.archived_at is None

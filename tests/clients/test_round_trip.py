@@ -1,4 +1,4 @@
-"""What goodterms exports, goodterms imports unchanged: Alice's export becomes Charlie's organization's data."""
+"""What goodterms exports, it imports unchanged: Alice's export becomes Charlie's organization's data."""
 
 from __future__ import annotations
 
@@ -11,25 +11,49 @@ from django.urls import reverse
 from goodterms.clients.models import Client, Contact, ImportBatch
 
 CLIENT_FIELDS = ("name", "company", "status", "start_date", "tags", "notes")
-CONTACT_FIELDS = ("client__name", "name", "email", "phone", "role", "preferred_channel", "is_primary",
-                  "together_notes")
+CONTACT_FIELDS = (
+    "client__name",
+    "name",
+    "email",
+    "phone",
+    "role",
+    "preferred_channel",
+    "is_primary",
+    "together_notes",
+)
 
 
 @pytest.fixture
 def tricky(org_a):
     """Values a spreadsheet or a vCard could mangle: formulas, a leading +, accents, commas, newlines."""
     first = Client.objects.create(
-        organization=org_a, name="=Zoë & Søn, Ltd", company="-minus Holdings", status="ending",
-        start_date=dt.date(2021, 2, 28), tags="design, retainer", notes="Line one.\nLine two; with a semicolon.",
+        organization=org_a,
+        name="=Zoë & Søn, Ltd",
+        company="-minus Holdings",
+        status="ending",
+        start_date=dt.date(2021, 2, 28),
+        tags="design, retainer",
+        notes="Line one.\nLine two; with a semicolon.",
     )
     Contact.objects.create(
-        organization=org_a, client=first, name="Łukasz O'Brien-Smith", email="lukasz@zoe.example",
-        phone="+44 20 7946 0000", role="@head of ops", preferred_channel="in_person", is_primary=True,
+        organization=org_a,
+        client=first,
+        name="Łukasz O'Brien-Smith",
+        email="lukasz@zoe.example",
+        phone="+44 20 7946 0000",
+        role="@head of ops",
+        preferred_channel="in_person",
+        is_primary=True,
         together_notes='The "big" relaunch,\nthen the shop.',
     )
     Contact.objects.create(
-        organization=org_a, client=first, name="Smith, Jr.", email="jr@zoe.example", phone="",
-        role="", preferred_channel="phone",
+        organization=org_a,
+        client=first,
+        name="Smith, Jr.",
+        email="jr@zoe.example",
+        phone="",
+        role="",
+        preferred_channel="phone",
     )
     Client.objects.create(organization=org_a, name="Quiet Client", status="alumni")  # no contacts
     return first

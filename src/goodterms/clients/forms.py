@@ -31,7 +31,10 @@ class ContactForm(forms.ModelForm[Contact]):
     class Meta:
         model = Contact
         fields = ["name", "email", "phone", "role", "preferred_channel", "is_primary", "together_notes"]
-        widgets = {"together_notes": forms.Textarea(attrs={"rows": 3}), "phone": forms.TextInput(attrs={"type": "tel"})}
+        widgets = {
+            "together_notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from goodterms.accounts.models import Organization
 from goodterms.accounts.orgscope import scoped
@@ -15,24 +15,46 @@ from goodterms.clients.models import Client, Contact, ImportBatch
 PAGE_SIZE = 50
 
 
-def client_list(*, org: Organization, q: str = "", status: str = "", tag: str = "", archived: bool = False
-                ) -> QuerySet[Client]:
+class _CountRows(Func):
+    """COUNT(*) that Django does not treat as an aggregate, so a subquery using it gets no GROUP BY."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
+def client_list(
+    *, org: Organization, q: str = "", status: str = "", tag: str = "", archived: bool = False
+) -> QuerySet[Client]:
     clients = scoped(Client, org).filter(archived_at__isnull=not archived)
     if status:
         clients = clients.filter(status=status)
     if tag:
         # Tags are stored "a, b, c": match a whole tag, not a fragment of one.
-        clients = clients.filter(Q(tags=tag) | Q(tags__startswith=f"{tag}, ") | Q(tags__endswith=f", {tag}")
-                                 | Q(tags__contains=f", {tag}, "))
+        clients = clients.filter(
+            Q(tags=tag)
+            | Q(tags__startswith=f"{tag}, ")
+            | Q(tags__endswith=f", {tag}")
+            | Q(tags__contains=f", {tag}, ")
+        )
     q = q.strip()
     if q:
-        matching_contacts = scoped(Contact, org).filter(client=OuterRef("pk")).filter(
-            Q(name__icontains=q) | Q(email__icontains=q)
-        )
+        # One pass over the organization's contacts, not a correlated EXISTS per client: SQLite without
+        # statistics ran that EXISTS through the organization index, reading every contact once per client.
+        matching_contacts = scoped(Contact, org).filter(Q(name__icontains=q) | Q(email__icontains=q))
         clients = clients.filter(
-            Q(name__icontains=q) | Q(company__icontains=q) | Q(tags__icontains=q) | Exists(matching_contacts)
+            Q(name__icontains=q)
+            | Q(company__icontains=q)
+            | Q(tags__icontains=q)
+            | Q(pk__in=matching_contacts.values("client_id"))
         )
-    return clients.annotate(contact_count=Count("contacts")).order_by("name", "pk")
+    # The contact count is a correlated subquery, not annotate(Count("contacts")): the join and GROUP BY
+    # made every page aggregate all of the organization's contacts before its LIMIT, and Paginator.count
+    # did it once more. The subquery runs for the rows on the page only (SQLite skips OFFSET rows before
+    # computing it; PostgreSQL computes it for them too, but from the client_id index alone), and count()
+    # leaves it out. Like Count("contacts"), it follows the client foreign key alone: the client is
+    # already the organization's, and an extra organization filter only slows the lookup.
+    contacts_of_client = Contact.objects.filter(client=OuterRef("pk")).order_by().annotate(n=_CountRows())
+    return clients.annotate(contact_count=Subquery(contacts_of_client.values("n"))).order_by("name", "pk")
 
 
 def client_contacts(*, client: Client) -> QuerySet[Contact]:
@@ -42,7 +64,9 @@ def client_contacts(*, client: Client) -> QuerySet[Contact]:
 def primary_contacts(*, org: Organization, clients: list[Client]) -> dict[int, Contact]:
     """The primary (or first) contact of each client on a page, in one query."""
     result: dict[int, Contact] = {}
-    contacts = scoped(Contact, org).filter(client__in=clients).order_by("client_id", "-is_primary", "name", "pk")
+    contacts = (
+        scoped(Contact, org).filter(client__in=clients).order_by("client_id", "-is_primary", "name", "pk")
+    )
     for contact in contacts:
         result.setdefault(contact.client_id, contact)
     return result
@@ -97,8 +121,8 @@ def import_csv_sample(*, batch: ImportBatch, rows: int = 3) -> importing.CsvTabl
 
 CHUNK_SIZE = 2000  # rows fetched per round trip; on PostgreSQL through a server-side cursor
 
-# The values of goodterms.clients.exporting.CSV_HEADER's columns, in its order. `contacts__…` joins the contacts LEFT, so a
-# client without contacts still gives one row, with empty (None) contact columns.
+# The values of the columns of goodterms.clients.exporting.CSV_HEADER, in its order. `contacts__…` joins
+# the contacts LEFT, so a client without contacts still gives one row, with empty (None) contact columns.
 CSV_FIELDS = (
     "name",
     "company",

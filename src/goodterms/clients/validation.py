@@ -14,7 +14,9 @@ def validate_single_line(value: str) -> None:
     match = _LINE_BREAKING.search(value)
     if match:
         char = match.group()
-        name = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)"}.get(char, f"the control character U+{ord(char):04X}")
+        name = {"\r": "a carriage return (CR)", "\n": "a line feed (LF)"}.get(
+            char, f"the control character U+{ord(char):04X}"
+        )
         raise ValidationError(f"Contains {name}; this field must be a single line.", code="line_break")
 
 

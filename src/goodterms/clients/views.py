@@ -33,13 +33,22 @@ def client_list(request: OrgRequest) -> HttpResponse:
     filters = list_filters(request)
     clients = selectors.client_list(
         org=request.org,
-        q=filters["q"], status=filters["status"], tag=filters["tag"], archived=bool(filters["archived"]),
+        q=filters["q"],
+        status=filters["status"],
+        tag=filters["tag"],
+        archived=bool(filters["archived"]),
     )
     page = Paginator(clients, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     primaries = selectors.primary_contacts(org=request.org, clients=list(page.object_list))
     rows = [(client, primaries.get(client.pk)) for client in page.object_list]
     query = urlencode({key: value for key, value in filters.items() if value})
-    context = {"page": page, "rows": rows, "filters": filters, "statuses": Client.Status.choices, "query": query}
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "statuses": Client.Status.choices,
+        "query": query,
+    }
     return render(request, "clients/client_list.html", context)
 
 

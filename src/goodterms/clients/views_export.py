@@ -15,6 +15,7 @@ from goodterms.clients import exporting, selectors
 from goodterms.clients.models import Client
 from goodterms.clients.views import list_filters
 
+
 def _listed_clients(request: OrgRequest) -> QuerySet[Client]:
     """Exactly the clients the list shows with the same query string, on every page."""
     filters = list_filters(request)

@@ -7,79 +7,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('company', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('ending', 'Ending'), ('ended', 'Ended'), ('alumni', 'Alumni')], default='active', max_length=10)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('tags', models.CharField(blank=True, max_length=500)),
-                ('notes', models.TextField(blank=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("company", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("ending", "Ending"),
+                            ("ended", "Ended"),
+                            ("alumni", "Alumni"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("tags", models.CharField(blank=True, max_length=500)),
+                ("notes", models.TextField(blank=True)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=50)),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='role or title')),
-                ('preferred_channel', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person')], default='email', max_length=10)),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary contact')),
-                ('together_notes', models.TextField(blank=True, help_text='Used later to make each goodbye personal.', verbose_name='what we did together')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='clients.client')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=50)),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="role or title")),
+                (
+                    "preferred_channel",
+                    models.CharField(
+                        choices=[("email", "Email"), ("phone", "Phone"), ("in_person", "In person")],
+                        default="email",
+                        max_length=10,
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
+                (
+                    "together_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Used later to make each goodbye personal.",
+                        verbose_name="what we did together",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255)),
-                ('format', models.CharField(choices=[('csv', 'CSV'), ('vcard', 'vCard')], max_length=5)),
-                ('text', models.TextField()),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('committed_at', models.DateTimeField(blank=True, null=True)),
-                ('rows_written', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                ("format", models.CharField(choices=[("csv", "CSV"), ("vcard", "vCard")], max_length=5)),
+                ("text", models.TextField()),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("committed_at", models.DateTimeField(blank=True, null=True)),
+                ("rows_written", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'archived_at', 'name'], name='clients_cli_organiz_32d24b_idx'),
+            model_name="client",
+            index=models.Index(
+                fields=["organization", "archived_at", "name"], name="clients_cli_organiz_32d24b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'status'], name='clients_cli_organiz_bb5819_idx'),
+            model_name="client",
+            index=models.Index(fields=["organization", "status"], name="clients_cli_organiz_bb5819_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['organization', 'email'], name='clients_con_organiz_ade7b9_idx'),
+            model_name="contact",
+            index=models.Index(fields=["organization", "email"], name="clients_con_organiz_ade7b9_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['client', 'name'], name='clients_con_client__20d0df_idx'),
+            model_name="contact",
+            index=models.Index(fields=["client", "name"], name="clients_con_client__20d0df_idx"),
         ),
     ]
