@@ -157,6 +157,9 @@ def test_an_error_row_blocks_the_commit_and_nothing_is_written(client_a, acme):
     assert "<strong>Line 5</strong>, Email: Not a valid email address" in html
     assert "<strong>Line 5</strong>, Start date: “03/04/2024” is not a date in the form YYYY-MM-DD" in html
     assert '<button type="submit" class="button primary" disabled>' in html
+    # The rows with problems still show who they are about, so the user finds them in the file.
+    assert "<td>Peter</td>\n        <td>peter at initech</td>" in html
+    assert 'href="/clients/import/" aria-current="page">Import</a>' in html  # the menu shows where we are
     before = snapshot()
 
     response = client_a.post(reverse("clients:import-commit", kwargs={"pk": batch.pk}), follow=True)

@@ -742,6 +742,9 @@ class PreviewRow:
     outcome: str  # "contact", "client-only", "existing" (skipped), "repeated" (skipped) or "error"
     contact: NewContact | None
     detail: str = ""  # for skipped rows: why
+    # For rows with problems: the contact's name and email as the file has them, so the user finds the row.
+    raw_name: str = ""
+    raw_email: str = ""
 
     @property
     def skipped(self) -> bool:
@@ -967,7 +970,18 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             clients.note(client_key, client_name, line, clean)
         if row_problems:
             problems.extend(row_problems)
-            rows.append(PreviewRow(line, client_name, client_key, "error", None))
+            values = source_row.values
+            rows.append(
+                PreviewRow(
+                    line,
+                    client_name,
+                    client_key,
+                    "error",
+                    None,
+                    raw_name=values.get("contact_name", ""),
+                    raw_email=values.get("email", ""),
+                )
+            )
             continue
         if not has_contact:
             rows.append(PreviewRow(line, client_name, client_key, "client-only", None))
