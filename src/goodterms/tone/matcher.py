@@ -1,0 +1,227 @@
+"""Compile a rule set once per kind of message, then read each message in a few passes of one regex each.
+
+All phrases of the rules that apply to a kind go into one character trie, written out as a single regex
+(`you (?:never|failed to)…`), so the cost of a pass grows with the length of the message, not with the
+number of rules. The rules' own patterns join the same regex as further alternatives. Each phrase or
+pattern ends in an empty named group, its marker; `match.lastindex` says which one matched.
+
+There are up to three passes, each one combined regex:
+
+- the flag pass (existence and substitution rules) over the lower-cased text, with overlaps;
+- the counting pass (occurrence and required_when rules) over the lower-cased text, kept apart so that a
+  counted word ("sorry") is still counted inside a flagged phrase ("sorry to bother you");
+- the cased pass over the text as written, for the few rules with `case: sensitive` (shouting).
+
+In the flag and cased passes, matches of different rules may overlap ("I can't believe you never…" is both
+venting and blame); a rule's own matches never nest. At one starting place the longest phrase wins, and a
+phrase wins over a pattern. The counting pass takes each match's text, so nothing is counted twice; a
+required_when rule that it did not see is asked once more on its own before it reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from goodterms.tone.kinds.base import Hit, Rule, RuleKind
+from goodterms.tone.report import SEVERITIES, Finding
+from goodterms.tone.text import Document
+
+_WORD_CHAR = re.compile(r"\w")
+_SPACE = re.compile(r"(\s+)")
+
+
+def _tokens(phrase: str, lower: bool) -> list[str]:
+    tokens: list[str] = []
+    for part in _SPACE.split(phrase.strip()):
+        if not part:
+            continue
+        if part.isspace():
+            tokens.append(r"\s+")
+            continue
+        for ch in part.lower() if lower else part:
+            tokens.append("['\u2019]" if ch in "'\u2019" else re.escape(ch))
+    return tokens
+
+
+class _Node:
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.ends: list[tuple[int, int]] = []  # (rule position, entry)
+
+
+class _PassBuilder:
+    def __init__(self, lower: bool) -> None:
+        self.lower = lower
+        self.root = _Node()
+        self.tail_boundary: dict[int, bool] = {}
+        self.patterns: list[tuple[str, tuple[int, int], bool]] = []
+        self.markers: list[list[tuple[int, int]]] = []
+
+    @property
+    def empty(self) -> bool:
+        return not self.root.children and not self.patterns
+
+    def add_phrase(self, phrase: str, owner: tuple[int, int]) -> None:
+        node = self.root
+        for token in _tokens(phrase, self.lower):
+            node = node.children.setdefault(token, _Node())
+        node.ends.append(owner)
+        self.tail_boundary[id(node)] = bool(_WORD_CHAR.match(phrase.strip()[-1:]))
+
+    def add_pattern(self, pattern: str, owner: tuple[int, int], case_sensitive: bool) -> None:
+        self.patterns.append((pattern, owner, case_sensitive))
+
+    def _marker(self, owners: list[tuple[int, int]]) -> str:
+        self.markers.append(owners)
+        return f"(?P<g{len(self.markers) - 1}>)"
+
+    def _emit(self, node: _Node) -> str:
+        alternatives = [token + self._emit(child) for token, child in node.children.items()]
+        if node.ends:
+            boundary = r"(?!\w)" if self.tail_boundary[id(node)] else ""
+            alternatives.append(boundary + self._marker(node.ends))  # last: a longer phrase wins
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    def _wrap(self, pattern: str, case_sensitive: bool) -> str:
+        # On lower-cased text a pattern with no capital letters matches the same without (?i:…), and faster.
+        if case_sensitive or (self.lower and not _CAPITALS.search(_ESCAPES.sub("", pattern))):
+            return f"(?:{pattern})"
+        return f"(?i:{pattern})"
+
+    def build(self, overlapping: bool = False) -> tuple[re.Pattern[str], list[tuple[tuple[int, int], ...]]]:
+        # Alternatives that start with the same look-behind (most often "(?<!\w)": only where a word starts)
+        # share it, so that at every other position that whole group costs one failed check.
+        guarded: dict[str, list[str]] = {_WORD_START: []}
+        anywhere: list[str] = []
+        for token, child in self.root.children.items():
+            (guarded[_WORD_START] if _WORD_CHAR.fullmatch(token) else anywhere).append(
+                token + self._emit(child)
+            )
+        for pattern, owner, case_sensitive in self.patterns:
+            alternative = self._marker([owner])
+            guard = _LEADING_GUARD.match(pattern)
+            rest = pattern[guard.end() :] if guard else ""
+            if guard and rest and not _has_top_level_bar(rest):
+                guarded.setdefault(guard.group(), []).append(self._wrap(rest, case_sensitive) + alternative)
+            else:
+                anywhere.append(self._wrap(pattern, case_sensitive) + alternative)
+        parts = [guard + "(?:" + "|".join(group) + ")" for guard, group in guarded.items() if group]
+        parts.extend(anywhere)
+        combined = "|".join(parts)
+        # Overlapping: the whole pass is a look-ahead, so a match takes no text and the next one may start
+        # inside it ("I can't believe you never…" is venting and blame). The marker's position is the end.
+        regex = re.compile(f"(?={combined})" if overlapping else combined)
+        table: list[tuple[tuple[int, int], ...]] = [()] * (regex.groups + 1)
+        for name, number in regex.groupindex.items():
+            table[number] = tuple(self.markers[int(name[1:])])
+        return regex, table
+
+
+_WORD_START = r"(?<!\w)"
+_LEADING_GUARD = re.compile(r"\(\?<!(?:[^()\[\]\\]|\\.|\[(?:[^\]\\]|\\.)*\])+\)")
+_ESCAPES = re.compile(r"\\.")
+_CAPITALS = re.compile(r"[A-Z]")
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    """Whether `pattern` is an alternation at its top level (a|b), where a shared prefix would change it."""
+    depth = 0
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+class _Pass:
+    __slots__ = ("lowered", "overlapping", "regex", "table")
+
+    def __init__(self, builder: _PassBuilder, overlapping: bool) -> None:
+        self.lowered = builder.lower
+        self.overlapping = overlapping
+        self.regex, self.table = builder.build(overlapping)
+
+
+def single_rule_regex(check: RuleKind) -> tuple[re.Pattern[str], bool]:
+    """One rule's phrases and patterns as a regex of their own, and whether it reads the lower-cased text."""
+    builder = _PassBuilder(lower=not check.case_sensitive)
+    for what, value, entry in check.matchers():
+        if what == "phrase":
+            builder.add_phrase(value, (0, entry))
+        else:
+            builder.add_pattern(value, (0, entry), check.case_sensitive)
+    return builder.build()[0], builder.lower
+
+
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def _order(finding: Finding) -> tuple[int, int, int, str]:
+    return (finding.start, finding.end, _SEVERITY_RANK[finding.severity], finding.rule)
+
+
+class CompiledRules:
+    """The rules that apply to one kind of message, compiled into at most three passes."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        flag, count, cased = _PassBuilder(lower=True), _PassBuilder(lower=True), _PassBuilder(lower=False)
+        self.always: list[int] = []  # rules that speak even when nothing matched
+        for position, rule in enumerate(self.rules):
+            check = rule.check
+            if (not check.phrases and not check.patterns) or check.name == "required_when":
+                self.always.append(position)
+            builder = cased if check.case_sensitive else count if check.counting else flag
+            for what, value, entry in check.matchers():
+                if what == "phrase":
+                    builder.add_phrase(value, (position, entry))
+                else:
+                    builder.add_pattern(value, (position, entry), check.case_sensitive)
+        self.passes = tuple(
+            _Pass(builder, overlapping)
+            for builder, overlapping in ((flag, True), (count, False), (cased, True))
+            if not builder.empty
+        )
+
+    def run(self, doc: Document) -> list[Finding]:
+        hits: dict[int, list[Hit]] = {}
+        for one_pass in self.passes:
+            table = one_pass.table
+            text = doc.lowered if one_pass.lowered else doc.text
+            overlapping = one_pass.overlapping
+            for match in one_pass.regex.finditer(text):
+                marker = match.lastindex or 0
+                start = match.start()
+                end = match.start(marker) if overlapping else match.end()
+                for position, entry in table[marker]:
+                    found = hits.setdefault(position, [])
+                    if found and start < found[-1].end:
+                        continue  # inside this rule's previous match ("per my last email" in "as per my…")
+                    found.append(Hit(start, end, entry))
+        findings: list[Finding] = []
+        for position in sorted({*hits, *self.always}):
+            rule = self.rules[position]
+            findings.extend(rule.check.evaluate(rule, hits.get(position, []), doc))
+        findings.sort(key=_order)
+        return findings

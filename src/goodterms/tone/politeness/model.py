@@ -1,0 +1,122 @@
+"""The shipped politeness model: a linear model over `features.extract()`, scored in pure Python.
+
+The weights live in `model.json.gz` inside this package (written by `train.py`). They are read on first use
+and then kept, so importing this module costs nothing and scoring needs neither numpy nor scikit-learn.
+
+Each block's table maps a feature to one complex number, `weight·idf + idf²·1j`. Summing a text's entries
+gives, in one C-level pass, both the dot product with the weights (the real part) and the squared L2 norm of
+the text's tf-idf vector (the imaginary part), so a block contributes `real / sqrt(imag)`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
+
+from goodterms.tone.politeness.features import BLOCKS, Features, extract
+from goodterms.tone.report import Strategy
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+ARTIFACT = "model.json.gz"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Politeness:
+    """How likely a reader finds a text polite (0 to 1), and the politeness strategies it uses."""
+
+    probability: float
+    strategies: tuple[Strategy, ...]
+
+
+def idf(documents: int, document_frequency: int) -> float:
+    """Smoothed inverse document frequency, the same in training and scoring."""
+    return math.log((1 + documents) / (1 + document_frequency)) + 1.0
+
+
+@dataclass(frozen=True)
+class Model:
+    tables: tuple[dict[str, complex], ...]  # one per block of BLOCKS
+    intercept: float
+    slope: float  # Platt scaling: probability = logistic(slope * margin + offset)
+    offset: float
+    fingerprint: str  # features.fingerprint() of the code the model was trained with
+
+    def margin(self, features: Features) -> float:
+        """The linear score: above 0 reads as polite."""
+        total = self.intercept
+        zero = repeat(0j)
+        for table, block in zip(self.tables, features, strict=True):
+            found = sum(map(table.get, set(block), zero), 0j)
+            if found.imag > 0.0:
+                total += found.real / math.sqrt(found.imag)
+        return total
+
+    def probability(self, margin: float) -> float:
+        z = self.slope * margin + self.offset
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        exp_z = math.exp(z)
+        return exp_z / (1.0 + exp_z)
+
+    def score(self, text: str) -> Politeness:
+        strategies, features = extract(text)
+        return Politeness(self.probability(self.margin(features)), tuple(strategies))
+
+
+def from_artifact(artifact: dict[str, Any]) -> Model:
+    """A model from the parsed contents of a `model.json.gz` file."""
+    if artifact.get("format") != FORMAT:
+        raise ValueError(f"unknown politeness model format {artifact.get('format')!r}, expected {FORMAT}")
+    documents = int(artifact["documents"])
+    blocks = artifact["blocks"]
+    if [block["name"] for block in blocks] != list(BLOCKS):
+        raise ValueError(f"the model's blocks {[block['name'] for block in blocks]} are not {list(BLOCKS)}")
+    idfs: dict[int, float] = {}  # few distinct document frequencies: compute each idf once
+    tables = []
+    for block in blocks:
+        scale = float(block["scale"])
+        table: dict[str, complex] = {}
+        for feature, (weight, frequency) in block["features"].items():
+            value = idfs.get(frequency)
+            if value is None:
+                value = idfs[frequency] = idf(documents, frequency)
+            table[feature] = complex(scale * weight * value, value * value)
+        tables.append(table)
+    calibration = artifact["calibration"]
+    return Model(
+        tables=tuple(tables),
+        intercept=float(artifact["intercept"]),
+        slope=float(calibration["slope"]),
+        offset=float(calibration["offset"]),
+        fingerprint=str(artifact["fingerprint"]),
+    )
+
+
+def load(path: Path | None = None) -> Model:
+    """The model in `path`, or the one shipped inside this package."""
+    import gzip  # here, not at the top: importing the package stays cheap until a text is scored
+    import json
+    from importlib import resources
+
+    if path is None:
+        data = resources.files("goodterms.tone.politeness").joinpath(ARTIFACT).read_bytes()
+    else:
+        data = path.read_bytes()
+    return from_artifact(json.loads(gzip.decompress(data)))
+
+
+@cache
+def shipped() -> Model:
+    """The shipped model, loaded on first use and kept."""
+    return load()
+
+
+def score(text: str) -> Politeness:
+    """How likely a reader finds `text` polite, and the politeness strategies in it (offsets into `text`)."""
+    return shipped().score(text)

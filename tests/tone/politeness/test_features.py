@@ -1,0 +1,123 @@
+"""Strategies, tokens and features: the closed, documented set of strategy names and what each one finds."""
+
+from __future__ import annotations
+
+import pytest
+
+from goodterms.tone.politeness import STRATEGY_DESCRIPTIONS, STRATEGY_NAMES, STRATEGY_POLITE, find_strategies
+from goodterms.tone.politeness.features import BLOCKS, LINE_BREAK, TEXT_START, extract, tokenize
+
+# One example per strategy: (text, strategy, the words it should point at).
+EXAMPLES = [
+    ("Thank you for the files.", "gratitude", "Thank you"),
+    ("I appreciate it.", "gratitude", "appreciate"),
+    ("That was great work on the logo.", "deference", "great work"),
+    ("Nice job, Sam.", "deference", "Nice job"),
+    ("Hello Sam, the files are ready.", "greeting", "Hello"),
+    ("I hope you're well. The files are ready.", "greeting", "I hope you're well"),
+    ("Sorry for the delay.", "apologizing", "Sorry"),
+    ("Excuse me for asking again.", "apologizing", "Excuse me"),
+    ("Could you send it, please?", "please", "please"),
+    ("Please send the invoice.", "please-start", "Please"),
+    ("Would you send the invoice?", "indirect-request", "Would you"),
+    ("I was wondering if the logo is final.", "indirect-request", "I was wondering"),
+    ("Can you send the invoice?", "modal-request", "Can you"),
+    ("It would be great to have the files.", "counterfactual-modal", "would be great"),
+    ("I'd appreciate a reply.", "counterfactual-modal", "I'd appreciate"),
+    ("Send it if you have time.", "subjunctive", "if you have time"),
+    ("I think the colour is off.", "hedge", "I think"),
+    ("Perhaps a call is easier.", "hedge", "Perhaps"),
+    ("I suggest a short call.", "hedge", "I suggest"),
+    ("Let's finish this together.", "first-person-plural", "Let's"),
+    ("The files were helpful.", "positive-lexicon", "helpful"),
+    ("Why is the logo blue?", "direct-question", "Why"),
+    ("Okay. What happened to the files?", "direct-question", "What"),
+    ("So the files are late.", "direct-start", "So"),
+    ("But the logo is blue.", "direct-start", "But"),
+    ("You forgot the files.", "second-person-start", "You"),
+    ("Fix the logo.", "imperative", "Fix"),
+    ("In fact the logo is blue.", "factuality", "In fact"),
+    ("The logo is actually blue.", "factuality", "actually"),
+    ("The point is the logo is blue.", "factuality", "point is"),
+    ("As I said, the logo is blue.", "factuality", "As I said"),
+    ("I need it ASAP.", "urgency", "ASAP"),
+    ("This is ridiculous.", "negative-lexicon", "ridiculous"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "words"), EXAMPLES)
+def test_each_strategy_finds_its_words(text, name, words):
+    found = [(strategy.name, text[strategy.start : strategy.end]) for strategy in find_strategies(text)]
+    assert (name, words) in found, found
+
+
+def test_every_strategy_has_an_example_a_description_and_a_direction():
+    assert {name for _text, name, _words in EXAMPLES} == set(STRATEGY_NAMES)
+    assert set(STRATEGY_DESCRIPTIONS) == set(STRATEGY_POLITE) == set(STRATEGY_NAMES)
+    for name, description in STRATEGY_DESCRIPTIONS.items():
+        assert description.endswith("."), name
+        assert 10 < len(description) < 120, name
+
+
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        ("How are you? The files are ready.", "direct-question"),  # a greeting, not a challenge
+        ("How about a call?", "direct-question"),
+        ("Do you have the files?", "imperative"),  # a question, not an order
+        ("Don't hesitate to ask.", "imperative"),
+        ("So sorry for the delay!", "direct-start"),
+        ("Look forward to it.", "direct-start"),
+        ("The parts are so small.", "direct-start"),  # "so" inside a sentence
+        ("I asked why you left.", "direct-question"),  # "why" inside a sentence
+        ("Would you mind?", "modal-request"),
+    ],
+)
+def test_lookalikes_are_not_the_strategy(text, not_expected):
+    assert not_expected not in [strategy.name for strategy in find_strategies(text)]
+
+
+def test_the_longest_phrase_wins_and_is_reported_once():
+    text = "Do you mind if you have a moment to look?"
+    found = [(strategy.name, text[strategy.start : strategy.end]) for strategy in find_strategies(text)]
+    assert found == [("indirect-request", "Do you mind"), ("subjunctive", "if you have a moment")]
+
+
+def test_a_line_break_starts_a_sentence():
+    text = "Thanks\nwhy is it late\nplease send it"
+    names = [strategy.name for strategy in find_strategies(text)]
+    assert names == ["gratitude", "direct-question", "please-start"]
+
+
+def test_tokens_keep_case_apostrophes_and_sentence_punctuation():
+    assert tokenize("Hi! I\u2019m done,\nthanks <url>.") == [
+        "Hi",
+        "!",
+        "I'm",
+        "done",
+        ",",
+        LINE_BREAK,
+        "thanks",
+        "<url>",
+        ".",
+    ]
+
+
+def test_features_come_in_the_documented_blocks():
+    strategies, blocks = extract("Could you send the Invoice 42 ASAP?")
+    assert len(blocks) == len(BLOCKS)
+    cues, shape, words = blocks
+    assert [strategy.name for strategy in strategies] == ["indirect-request", "urgency"]
+    assert cues[:2] == ["indirect-request", "urgency"]
+    assert "end:?" in cues
+    # Content words become a placeholder, numbers 0 and shouting CAPS; the text start is marked.
+    assert f"{TEXT_START} could you _" in shape
+    assert "_ 0 CAPS ?" in shape
+    assert "Invoice" in words
+    assert not any(" " in word for word in words)  # single words only: the topic stays out of n-grams
+
+
+def test_wiki_jargon_is_masked():
+    _strategies, (_cues, _shape, words) = extract("Why did you revert my edit on Wikipedia?")
+    assert "revert" not in words and "Wikipedia" not in words
+    assert "_" in words
