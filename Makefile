@@ -31,10 +31,10 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/cog --check docs/cli.md
+	$(BIN)/cog --check docs/cli.md docs/tone-rules.md
 
-docs: $(STAMP)  ## regenerate docs/cli.md from the CLI's --help
-	$(BIN)/cog -r docs/cli.md
+docs: $(STAMP)  ## regenerate docs/cli.md (from the CLI's --help) and the rule list in docs/tone-rules.md
+	$(BIN)/cog -r docs/cli.md docs/tone-rules.md
 
 format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests bench

@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from goodterms.tone.report import KINDS  # cheap: the coach loads its rules and model on first use
+
 
 def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goodterms.settings")
@@ -63,6 +65,45 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("path", help="the snapshot file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    check = sub.add_parser(
+        "check",
+        help="check the tone of messages with the tone coach",
+        description="Read each message (a UTF-8 text file, an .eml email, or stdin for - or no FILE) and "
+        "print what a client may take badly, linter style: file:line:col: severity category rule message, "
+        "then a suggestion and a summary line. Exits 1 when any finding is an error, 2 on bad usage. "
+        "Example: goodterms check --kind goodbye drafts/goodbye.txt",
+    )
+    check.add_argument(
+        "files", nargs="*", metavar="FILE", help="text files or .eml emails to check; - or none reads stdin"
+    )
+    check.add_argument(
+        "--kind",
+        metavar="KIND",
+        help=f"what the message is, so that the checks for that kind run too: {', '.join(KINDS)}",
+    )
+    check.add_argument(
+        "--format",
+        dest="output_format",
+        choices=["text", "json"],
+        default="text",
+        help="text (default): a line per finding and a summary per file; json: one document for all files",
+    )
+    check.add_argument(
+        "--rules",
+        dest="rule_files",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="also load this YAML rules file (repeatable)",
+    )
+    check.add_argument(
+        "--disable",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="switch off a rule (blame.you-never) or a whole category (blame); repeatable or comma-separated",
+    )
+
     manage = sub.add_parser(
         "manage",
         help="run one of Django's management commands",
@@ -80,6 +121,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         execute_from_command_line(["goodterms manage", *args.args])
         return 0
+    if args.command == "check":  # the tone coach is plain Python: no Django set-up, a fast start
+        from goodterms.cli import check
+
+        return check.main(
+            args.files,
+            kind=args.kind,
+            output_format=args.output_format,
+            rule_files=args.rule_files,
+            disabled=args.disable,
+        )
     if args.command == "run":
         from goodterms.cli import serve
 
