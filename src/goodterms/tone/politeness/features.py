@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from operator import add, itemgetter
-from typing import Final
+from itertools import compress, count, repeat
+from operator import add, itemgetter, not_
+from typing import Final, cast
 
 from goodterms.tone.report import Strategy
 
@@ -237,14 +238,17 @@ def _build_trie(table: tuple[tuple[str, str], ...]) -> dict[str, _Node]:
 
 _START_TRIE: Final = _build_trie(_AT_SENTENCE_START)
 _ANYWHERE_TRIE: Final = _build_trie(_ANYWHERE)
+# The tokens that can open a pattern of either table: any other token is skipped without a Python-level step.
+_FIRST_TOKENS: Final = frozenset(_START_TRIE) | frozenset(_ANYWHERE_TRIE)
 
 #: Strategy names, in the order of STRATEGY_DESCRIPTIONS.
 STRATEGY_NAMES: Final[tuple[str, ...]] = tuple(STRATEGY_DESCRIPTIONS)
 
 
-def _longest(trie: dict[str, _Node], lowered: list[str], index: int) -> tuple[_Node | None, int]:
-    """The longest pattern of `trie` starting at token `index`, and how many tokens it spans in all."""
-    node = trie.get(lowered[index])
+def _longest(node: _Node | None, lowered: list[str], index: int) -> tuple[_Node | None, int]:
+    """The longest pattern from `node` (the trie node of token `index`), and how many tokens it spans."""
+    if node is not None and not node.children:  # a one-token pattern (most are): no walk needed
+        return node, 1
     best: _Node | None = None
     best_tokens = 0
     position = index
@@ -262,18 +266,23 @@ def _longest(trie: dict[str, _Node], lowered: list[str], index: int) -> tuple[_N
 def _strategies(matches: list[re.Match[str]], lowered: list[str]) -> list[Strategy]:
     found: list[Strategy] = []
     resume = 0  # tokens before this one belong to a strategy found already
-    after_end = [True, *(low in _SENTENCE_END for low in lowered)]  # after_end[i]: token i starts a sentence
-    candidates = [
-        index
-        for index, low in enumerate(lowered)
-        if low in _ANYWHERE_TRIE or (low in _START_TRIE and after_end[index])
-    ]
-    for index in candidates:
+    sentence_end = _SENTENCE_END
+    # Only the few tokens that can open a pattern need Python-level work: pick them out at C speed.
+    for index in compress(count(), map(_FIRST_TOKENS.__contains__, lowered)):
         if index < resume:
             continue
-        node, tokens = _longest(_ANYWHERE_TRIE, lowered, index)
-        if after_end[index]:
-            start_node, start_tokens = _longest(_START_TRIE, lowered, index)
+        low = lowered[index]
+        starts_sentence = index == 0 or lowered[index - 1] in sentence_end
+        first = _ANYWHERE_TRIE.get(low)
+        if first is not None:
+            node, tokens = _longest(first, lowered, index)
+        elif starts_sentence:
+            node, tokens = None, 0
+        else:
+            continue  # opens a sentence-start pattern only, and this is no sentence start
+        first = _START_TRIE.get(low) if starts_sentence else None
+        if first is not None:
+            start_node, start_tokens = _longest(first, lowered, index)
             if start_node is not None and start_tokens >= tokens:
                 node = start_node
         if node is None or node.name == "-":
@@ -307,10 +316,16 @@ _WORD: Final = (
 _TOKEN_RE: Final = re.compile(f"{_WORD}(?:'{_WORD})*|[?!.,;:{LINE_BREAK}]|<url>")
 _SENTENCE_END: Final = frozenset({"?", "!", ".", LINE_BREAK})
 _group = itemgetter(0)
+# _NORMALISE as (old, new) pairs: str.replace is far faster than str.translate with a non-ASCII table, and
+# the same since every replacement is one character for one.
+_REPLACEMENTS: Final = tuple((chr(old), new) for old, new in _NORMALISE.items())
 
 
 def _scan(text: str) -> tuple[list[re.Match[str]], list[str], list[str]]:
-    matches = list(_TOKEN_RE.finditer(text.translate(_NORMALISE)))
+    for old, new in _REPLACEMENTS:
+        if old in text:
+            text = text.replace(old, new)
+    matches = list(_TOKEN_RE.finditer(text))
     tokens: list[str] = list(map(_group, matches))
     return matches, tokens, list(map(str.lower, tokens))
 
@@ -378,6 +393,26 @@ _KEPT: Final = FUNCTION_WORDS | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url
 
 Features = tuple[list[str], list[str], list[str]]
 
+# Each token's symbol in the shape block, remembered: words repeat across texts, and a dict lookup per token
+# at C speed beats the checks below. Bounded, so that an endless stream of new words cannot grow it forever.
+_SHAPES: Final[dict[str, str]] = {}
+_SHAPES_LIMIT: Final = 100_000
+
+
+def _shape_of(token: str, low: str) -> str:
+    """The symbol of `token` (lower-cased: `low`) in the shape block."""
+    if low in _KEPT:
+        symbol = low
+    elif low[0].isdigit():
+        symbol = "0"
+    elif len(token) > 1 and token.isupper():
+        symbol = "CAPS"
+    else:
+        symbol = _PLACEHOLDER
+    if len(_SHAPES) < _SHAPES_LIMIT:
+        _SHAPES[token] = symbol
+    return symbol
+
 
 def extract(text: str) -> tuple[list[Strategy], Features]:
     """The strategies found in `text` and its features, one list per block of `BLOCKS` (repeats kept)."""
@@ -392,23 +427,21 @@ def extract(text: str) -> tuple[list[Strategy], Features]:
     cues.append(f"length:{min(len(tokens) // 10, 6)}")
     cues.append(f"sentences:{min(lowered.count('.') + lowered.count('?') + lowered.count('!'), 4)}")
     # A sentence's first token follows the punctuation that ended the sentence before, or TEXT_START.
-    shape = [TEXT_START]
-    shape += [
-        low
-        if low in _KEPT
-        else "0"
-        if low[0].isdigit()
-        else "CAPS"
-        if len(token) > 1 and token.isupper()
-        else _PLACEHOLDER
-        for token, low in zip(tokens, lowered, strict=True)
-    ]
+    symbols: list[str | None] = [TEXT_START]
+    symbols += map(_SHAPES.get, tokens)  # None for a token not seen yet, filled in below
+    if None in symbols:
+        for index in compress(count(), map(not_, symbols)):
+            symbols[index] = _shape_of(tokens[index - 1], lowered[index - 1])  # symbols[0] is TEXT_START
+    shape = cast("list[str]", symbols)  # no None left
     # n-grams by C-level concatenation: "a " + "b", then "a " + "b c", then "a " + "b c d".
-    spaced = [token + " " for token in shape]
+    spaced = list(map(add, shape, repeat(" ")))
     shape2 = list(map(add, spaced, shape[1:]))
     shape3 = list(map(add, spaced, shape2[1:]))
     shape4 = list(map(add, spaced, shape3[1:]))
-    word = [_PLACEHOLDER if low in JARGON else token for token, low in zip(tokens, lowered, strict=True)]
+    if JARGON.isdisjoint(lowered):  # the usual case, checked at C speed
+        word = tokens
+    else:
+        word = [_PLACEHOLDER if low in JARGON else token for token, low in zip(tokens, lowered, strict=True)]
     return strategies, (cues, shape + shape2 + shape3 + shape4, word)
 
 
