@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
-from functools import cached_property
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 # ---------------------------------------------------------------------------------------------------------
 # Offset maps
@@ -233,24 +233,38 @@ _SIGN_OFF = re.compile(
     r"[ \t]*[,.!—\u2013-]*[ \t]*\r?$",
     re.IGNORECASE | re.MULTILINE,
 )
+# The same test for one line at a time: no anchors, since fullmatch anchors at pos and endpos.
+_SIGN_OFF_LINE = re.compile(_SIGN_OFF.pattern[1:-1], re.IGNORECASE)
 _SIGNATURE_LINES = 7  # a sign-off followed by at most this many short lines (name, role, phone) ends the body
 _SIGNATURE_LINE_LENGTH = 90
 
 
 def _signature_start(text: str, end: int) -> int:
     """Where the lines after the last sign-off ("Best,", "Kind regards,") start, or `end` if none."""
+    # The same as checking the lines after the last `_SIGN_OFF` match in text[end - 1200:end], but read line
+    # by line from the end: most messages stop at the sign-off or at their last sentence.
     window_start = max(0, end - 1200)
-    last = None
-    for match in _SIGN_OFF.finditer(text, window_start, end):
-        last = match
-    if last is None:
-        return end
-    after = last.end()
-    tail = text[after:end]
-    lines = [line.strip() for line in tail.split("\n") if line.strip()]
-    if len(lines) > _SIGNATURE_LINES or any(not _looks_like_signature(line) for line in lines):
-        return end
-    return after
+    line_end = end
+    signature_lines = 0
+    while True:
+        newline = text.rfind("\n", window_start, line_end)
+        if newline >= 0:
+            line_start = newline + 1
+        elif window_start == 0 or text[window_start - 1] == "\n":
+            line_start = window_start
+        else:
+            return end  # the window starts inside a line, which "^" cannot match
+        if _SIGN_OFF_LINE.fullmatch(text, line_start, line_end):
+            return line_end
+        line = text[line_start:line_end].strip()
+        if line:
+            # a line under any earlier sign-off: too many or not signature-like means no signature at all
+            signature_lines += 1
+            if signature_lines > _SIGNATURE_LINES or not _looks_like_signature(line):
+                return end
+        if newline < 0:
+            return end
+        line_end = newline
 
 
 def _looks_like_signature(line: str) -> bool:
@@ -263,9 +277,15 @@ def _looks_like_signature(line: str) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # Words, sentences, syllables
 
-WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
+# possessive (same matches: nothing after a run could match its last letters) so the engine keeps no backtrack
+WORD = re.compile(r"[^\W_]++(?:['\u2019-][^\W_]++)*+")
+# the same pattern for text without "_", where [^\W_] is \w, which the engine checks faster
+_WORD_NO_UNDERSCORE = re.compile(r"\w++(?:['\u2019-]\w++)*+")
 _LINE_END_PUNCT = frozenset(".!?:;,")
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”\u2019)\]]*+(?=\s|\Z)")
+# Runs of end punctuation (not starting inside a run) before whitespace. The pattern starts with the
+# punctuation and looks back after it, so the engine can skip to the next ".!?…" instead of trying each
+# position.
+_SENTENCE_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"'”\u2019)\]]*+(?=\s|\Z)")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st etc e.g i.e eg ie vs approx no inc ltd co jr sr a.m p.m am pm dept est
     fig""".split()  # noqa: SIM905 - a word list reads best as words
@@ -277,26 +297,22 @@ def _line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split text[start:end] into blocks at blank lines and at line ends that close a line of their own."""
     blocks: list[tuple[int, int]] = []
     block_start = start
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        if nl < 0:
-            break
-        line = text[pos:nl].rstrip()
-        next_start = nl + 1
-        next_nl = text.find("\n", next_start, end)
-        next_line = text[next_start : next_nl if next_nl >= 0 else end]
-        breaks = (
-            not line.strip()
-            or not next_line.strip()
+    # split and strip every line once, rather than slicing each line again as the next one's neighbour
+    lines = text[start:end].split("\n")
+    stripped = [line.strip() for line in lines]
+    nl = start - 1
+    for i in range(len(lines) - 1):
+        nl += len(lines[i]) + 1
+        line = stripped[i]
+        if (
+            not line
+            or not stripped[i + 1]
             or line[-1] in _LINE_END_PUNCT
-            or len(line.strip()) < 50
-            or _BULLET.match(next_line) is not None
-        )
-        if breaks:
+            or len(line) < 50
+            or _BULLET.match(lines[i + 1]) is not None
+        ):
             blocks.append((block_start, nl))
-            block_start = next_start
-        pos = next_start
+            block_start = nl + 1
     blocks.append((block_start, end))
     return blocks
 
@@ -313,6 +329,7 @@ def sentence_spans(
     if words is None:
         words = []
     spans: list[tuple[int, int, int]] = []
+    find_words = WORD.findall if text.find("_", start, end) >= 0 else _WORD_NO_UNDERSCORE.findall
 
     def add(a: int, b: int) -> None:
         while a < b and text[a].isspace():
@@ -320,25 +337,40 @@ def sentence_spans(
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:
-            found = WORD.findall(text, a, b)
+            # one findall per sentence is cheaper than match objects for every word (finditer and offsets)
+            found = find_words(text, a, b)
             if found:
                 spans.append((a, b, len(found)))
                 words.extend(found)
 
+    # One scan for sentence ends over all blocks: a block ends at a newline, which no match spans and which
+    # satisfies the same lookahead as the block's end would, so the matches are the same as block by block.
+    ends = _SENTENCE_END.finditer(text, start, end)
+    match = next(ends, None)
     for block_start, block_end in _line_breaks(text, start, end):
         sentence_start = block_start
-        for match in _SENTENCE_END.finditer(text, block_start, block_end):
-            if match.group()[0] == ".":
-                before = text[max(block_start, match.start() - 6) : match.start()]
-                last_word = re.split(r"\s", before)[-1].lower().lstrip("(\"'“\u2018")
-                if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
-                    following = text[match.end() : match.end() + 3].lstrip()
-                    if not following or not following[0].isupper():
-                        continue
-            add(sentence_start, match.end())
-            sentence_start = match.end()
-        add(sentence_start, block_end)
+        while match is not None and (cut := match.end()) <= block_end:
+            period = match.start()
+            if (
+                text[period] != "."
+                or not _is_abbreviation(text[max(block_start, period - 6) : period])
+                or text[cut : cut + 3].lstrip()[:1].isupper()  # "etc. Then" ends, "e.g. this" goes on
+            ):
+                add(sentence_start, cut)
+                sentence_start = cut
+            match = next(ends, None)
+        if sentence_start < block_end:  # blank lines are blocks of their own
+            add(sentence_start, block_end)
     return spans
+
+
+def _is_abbreviation(before: str) -> bool:
+    """Whether `before` (the characters before a period) ends in an abbreviation ("e.g", "Dr") or a letter."""
+    if not before or before[-1].isspace():
+        return False  # nothing between the last whitespace and the period
+    # the last whitespace-separated piece (str.split uses the same whitespace as the regex \s)
+    last_word = before.rsplit(None, 1)[-1].lower().lstrip("(\"'“\u2018")
+    return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha())
 
 
 _SYLLABLE_CACHE: dict[str, int] = {}
@@ -371,8 +403,10 @@ def flesch_kincaid_grade(words: list[str], sentences: int) -> float:
     """Flesch-Kincaid grade (Kincaid et al., 1975): 0.39*words/sentence + 11.8*syllables/word - 15.59."""
     if not words:
         return 0.0
-    counts = list(map(_SYLLABLE_CACHE.get, words))
-    total = sum(syllables(w) if n is None else n for n, w in zip(counts, words, strict=True))
+    try:
+        total = sum(map(_SYLLABLE_CACHE.__getitem__, words))  # usually every word has been seen before
+    except KeyError:
+        total = sum(map(syllables, words))
     grade = 0.39 * len(words) / max(1, sentences) + 11.8 * total / len(words) - 15.59
     return round(grade, 1)
 
@@ -401,22 +435,32 @@ _OTHER = frozenset(
 )
 
 
+_LOWERED_CACHE: dict[str, str] = {}  # a word as language_of compares it, bounded like _SYLLABLE_CACHE
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f]")
 
 
 def language_of(words: list[str], text: str) -> str:
     """Say "en", or "unsupported" when a text of a few words or more is plainly another language or script."""
-    if not text.isascii():
+    # without a single non-Latin letter the text cannot be mostly non-Latin: skip counting every letter
+    if not text.isascii() and _NON_LATIN_LETTER.search(text) is not None:
         letters = len(_LETTER.findall(text))
         if letters >= 12 and len(_NON_LATIN_LETTER.findall(text)) > letters / 2:
             return "unsupported"
     if len(words) < 6:
         return "en"
-    lowered = " ".join(words).lower().replace("\u2019", "'").split(" ")
-    english = sum(map(_ENGLISH.__contains__, lowered))
+    try:
+        lowered = list(map(_LOWERED_CACHE.__getitem__, words))  # usually every word has been seen before
+    except KeyError:
+        lowered = " ".join(words).lower().replace("\u2019", "'").split(" ")
+        # the same word by word: no word has a space, and lowercasing looks no further than the word
+        if len(_LOWERED_CACHE) < 50_000:
+            _LOWERED_CACHE.update(zip(words, lowered, strict=True))
     other = sum(map(_OTHER.__contains__, lowered))
-    if other >= 3 and other > english * 1.5 and other / len(words) >= 0.12:
+    if other < 3:
+        return "en"  # the usual case: no need to count the English words
+    english = sum(map(_ENGLISH.__contains__, lowered))
+    if other > english * 1.5 and other / len(words) >= 0.12:
         return "unsupported"
     return "en"
 
@@ -430,6 +474,33 @@ def _lower_same_length(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+_CLOSING = "\"'”\u2019)]"
+
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):  # lower case: used like functools.cached_property
+    """functools.cached_property without its lock: on Python 3.11 the first read of each property takes a lock
+    (dropped in 3.12), which costs about a microsecond, several times per message."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self._func = func
+        self._name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _cached[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _cached[_T]:
+        if obj is None:
+            return self
+        # stored in the instance, which then shadows this (non-data) descriptor, as cached_property does
+        value = obj.__dict__[self._name] = self._func(obj)
+        return value
 
 
 class Sentence(NamedTuple):
@@ -450,7 +521,7 @@ class Document:
         self._maps = maps  # applied last to first to get back to the original
         self.notes = notes
 
-    @cached_property
+    @_cached
     def lowered(self) -> str:
         return _lower_same_length(self.text)
 
@@ -458,27 +529,32 @@ class Document:
     def body(self) -> str:
         return self.text[: self.body_end]
 
-    @cached_property
+    @_cached
     def words(self) -> list[str]:
         self.sentences  # noqa: B018 - splitting into sentences collects the words on the way
         return self._words
 
-    @cached_property
+    @_cached
     def sentences(self) -> list[Sentence]:
         self._words: list[str] = []
-        return [Sentence(a, b, n) for a, b, n in sentence_spans(self.text, 0, self.body_end, self._words)]
+        return list(map(Sentence._make, sentence_spans(self.text, 0, self.body_end, self._words)))
 
-    @cached_property
+    @_cached
     def questions(self) -> int:
-        return sum(
-            1 for s in self.sentences if self.text[s.start : s.end].rstrip("\"'”\u2019)]").endswith("?")
-        )
+        text = self.text
+        count = 0
+        for start, end, _ in self.sentences:
+            last = text[end - 1]
+            if last in _CLOSING:  # a question may end in a closing quote or bracket
+                last = text[start:end].rstrip(_CLOSING)[-1:]
+            count += last == "?"
+        return count
 
-    @cached_property
+    @_cached
     def reading_grade(self) -> float:
         return flesch_kincaid_grade(self.words, len(self.sentences))
 
-    @cached_property
+    @_cached
     def language(self) -> str:
         return language_of(self.words, self.body)
 
@@ -490,7 +566,7 @@ class Document:
         last_start = self.text.rfind(self.words[-1], 0, self.body_end)
         return (first.start(), max(first.end(), last_start + len(self.words[-1])))
 
-    @cached_property
+    @_cached
     def offsets_unchanged(self) -> bool:
         """Whether offsets in `text` are offsets in the original (nothing before them was left out)."""
         return all(offset_map.is_identity for offset_map in self._maps)
