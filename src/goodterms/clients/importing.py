@@ -28,6 +28,7 @@ import vobject
 from django import forms
 from django.core.exceptions import ValidationError
 
+from goodterms.clients.exporting import FORMULA_TRIGGERS
 from goodterms.clients.forms import ClientForm, ContactForm
 from goodterms.clients.models import Client, Contact, normalize_tags
 from goodterms.clients.validation import normalize_email_address
@@ -479,8 +480,6 @@ class Source:
 
 # goodterms' CSV export (exporting.neutralise) writes a cell a spreadsheet would run as a formula with a quote
 # in front ("'+44 20…", "'=…"), and so does advice against CSV injection; the quote is not part of the value.
-# tests/clients/test_importing.py keeps these in step with exporting.FORMULA_TRIGGERS.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def unneutralise(cell: str) -> str:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.orgscope import get_for_org
-from goodterms.clients import importing, selectors, services
+from goodterms.clients import exporting, importing, selectors, services
 from goodterms.clients.forms_import import ImportDefaultClientForm, ImportMappingForm, ImportUploadForm
 from goodterms.clients.models import ImportBatch
 
@@ -136,9 +136,7 @@ def problems_csv(request: OrgRequest, pk: int) -> HttpResponse:
     writer.writerow(["Line", "Field", "Column", "Problem"])
     for problem in problems:
         cells = [str(problem.line), problem.field, problem.column, problem.message]
-        writer.writerow(
-            [f"'{cell}" if cell.startswith(importing.FORMULA_TRIGGERS) else cell for cell in cells]
-        )
+        writer.writerow([exporting.neutralise(cell) for cell in cells])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
     return response
