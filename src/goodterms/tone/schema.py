@@ -1,115 +1,52 @@
-"""Reading YAML nodes with their line numbers: each complaint names the file, the line and what is allowed."""
+"""Reading YAML nodes with their line numbers: each complaint names the file, the line and what is allowed.
+
+The generic helpers live in goodterms.yamlnodes, shared with the playbooks; the rule-specific ones
+(message templates, regular expressions) and RuleError live here.
+"""
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
 
-STR = "tag:yaml.org,2002:str"
-INT = "tag:yaml.org,2002:int"
-FLOAT = "tag:yaml.org,2002:float"
+from goodterms.yamlnodes import (
+    FLOAT,
+    INT,
+    STR,
+    FileProblemsError,
+    Problems,
+    allowed,
+    choice,
+    line_of,
+    mapping,
+    number,
+    text,
+    text_list,
+)
+
+__all__ = [
+    "FLOAT",
+    "INT",
+    "STR",
+    "Problems",
+    "RuleError",
+    "allowed",
+    "choice",
+    "line_of",
+    "mapping",
+    "number",
+    "pattern",
+    "template",
+    "text",
+    "text_list",
+]
 
 
-class RuleError(ValueError):
+class RuleError(FileProblemsError):
     """A rule file is wrong. `str()` gives one `file:line: problem` line per problem."""
-
-    def __init__(self, problems: Sequence[tuple[str, int | None, str]]) -> None:
-        self.problems = tuple(problems)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(
-            f"{path}:{line}: {msg}" if line else f"{path}: {msg}" for path, line, msg in self.problems
-        )
-
-
-class Problems:
-    """Collects problems in one file so that a user sees all of them at once."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.found: list[tuple[str, int | None, str]] = []
-
-    def add(self, node: Node | None, message: str) -> None:
-        self.found.append((self.path, line_of(node), message))
-
-
-def line_of(node: Node | None) -> int | None:
-    return None if node is None else node.start_mark.line + 1
-
-
-def allowed(values: Iterable[str]) -> str:
-    return ", ".join(sorted(values))
-
-
-def mapping(node: Node, what: str, problems: Problems) -> dict[str, Node] | None:
-    if not isinstance(node, MappingNode):
-        problems.add(node, f"{what} must be a mapping (key: value lines)")
-        return None
-    result: dict[str, Node] = {}
-    for key, value in node.value:
-        if not isinstance(key, ScalarNode) or key.tag != STR:
-            problems.add(key, f"keys in {what} must be words")
-            continue
-        if key.value in result:
-            problems.add(key, f"{key.value!r} is given twice in {what}")
-            continue
-        result[key.value] = value
-    return result
-
-
-def text(node: Node, what: str, problems: Problems, *, allow_empty: bool = False) -> str | None:
-    if not isinstance(node, ScalarNode) or node.tag != STR:
-        problems.add(node, f"{what} must be text")
-        return None
-    value = str(node.value)
-    if not allow_empty and not value.strip():
-        problems.add(node, f"{what} must not be empty")
-        return None
-    return value
-
-
-def choice(node: Node, what: str, choices: Iterable[str], problems: Problems) -> str | None:
-    value = text(node, what, problems)
-    options = tuple(choices)
-    if value is not None and value not in options:
-        problems.add(node, f"unknown {what} {value!r}; allowed: {allowed(options)}")
-        return None
-    return value
-
-
-def text_list(node: Node, what: str, problems: Problems) -> list[str] | None:
-    if not isinstance(node, SequenceNode):
-        problems.add(node, f"{what} must be a list")
-        return None
-    values: list[str] = []
-    ok = True
-    for item in node.value:
-        value = text(item, f"each item of {what}", problems)
-        if value is None:
-            ok = False
-        else:
-            values.append(value)
-    if ok and not values:
-        problems.add(node, f"{what} must not be an empty list")
-        return None
-    return values if ok else None
-
-
-def number(node: Node, what: str, problems: Problems, *, integer: bool = False) -> float | None:
-    tags = (INT,) if integer else (INT, FLOAT)
-    if not isinstance(node, ScalarNode) or node.tag not in tags:
-        problems.add(node, f"{what} must be {'a whole number' if integer else 'a number'}")
-        return None
-    value = float(yaml.safe_load(node.value))
-    if value < 0:
-        problems.add(node, f"{what} must not be negative")
-        return None
-    return value
 
 
 _FORMATTER = string.Formatter()
