@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import goodterms
+from goodterms import playbook
 from goodterms.cli.__main__ import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +72,37 @@ def test_every_dependency_says_why():
     runtime = [re.split(r"[<>=\[ ]", dep, maxsplit=1)[0] for dep in project["dependencies"]]
     unexplained = [name for name in runtime if name not in readme]
     assert not unexplained, f"README.md's dependency list lacks {unexplained}"
+
+
+def test_every_playbook_and_closed_set_value_is_in_docs_playbooks_md():
+    text = (ROOT / "docs" / "playbooks.md").read_text()
+    missing = [
+        f"### `{playbook_id}`"
+        for playbook_id in playbook.default_playbooks()
+        if f"### `{playbook_id}`" not in text
+    ]
+    closed_sets = {
+        "channel": playbook.CHANNELS,
+        "anchor": playbook.ANCHORS,
+        "unit": playbook.UNITS,
+        "initiator": playbook.INITIATORS,
+        "reason": playbook.REASONS,
+        "message kind": playbook.MESSAGE_KINDS,
+        "check": playbook.CHECKS,
+        "phase": playbook.PHASES,
+        "status": playbook.STATUSES,
+        "warning code": playbook.WARNING_CODES,
+    }
+    for name, values in closed_sets.items():
+        missing += [f"{name} `{value}`" for value in values if f"| `{value}` |" not in text]
+    assert not missing, (
+        f"docs/playbooks.md lacks {missing}: describe them, or run `make docs` for the playbooks"
+    )
+
+
+def test_the_generated_playbook_list_is_current():
+    doc = ROOT / "docs" / "playbooks.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", str(doc)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"docs/playbooks.md is stale: run `make docs`\n{result.stdout}"

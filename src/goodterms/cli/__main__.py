@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from goodterms.playbook.model import INITIATORS, REASONS, SITUATIONS  # cheap: playbooks load on first use
 from goodterms.tone.report import KINDS  # cheap: the coach loads its rules and model on first use
 
 
@@ -104,6 +105,77 @@ def build_parser() -> argparse.ArgumentParser:
         help="switch off a rule (blame.you-never) or a whole category (blame); repeatable or comma-separated",
     )
 
+    plan = sub.add_parser(
+        "plan",
+        help="print the dated plan for an ending, without a database",
+        description="Make the plan for one ending from a shipped playbook (--situation) or your own file "
+        "(--playbook) and print it: warnings first, then each step with its date, channel, why and, for "
+        "calls, talking points. Nothing is saved. Exits 2 on bad input. "
+        "Example: goodterms plan --situation i-am-ending --notice 2026-06-01 --end 2026-07-31 "
+        '--country GB --contact "Dana Reyes"',
+    )
+    source = plan.add_mutually_exclusive_group(required=True)
+    source.add_argument("--situation", metavar="ID", help=f"a shipped playbook: {', '.join(SITUATIONS)}")
+    source.add_argument("--playbook", metavar="FILE", help="a playbook file of your own (YAML) instead")
+    plan.add_argument("--notice", metavar="YYYY-MM-DD", required=True, help="the day the client is told")
+    plan.add_argument("--end", metavar="YYYY-MM-DD", required=True, help="the last working day")
+    plan.add_argument("--today", metavar="YYYY-MM-DD", help="plan as of this day (default: today)")
+    plan.add_argument(
+        "--format",
+        dest="output_format",
+        choices=["text", "json"],
+        default="text",
+        help="text (default): a timeline; json: the plan as one JSON document",
+    )
+    plan.add_argument(
+        "--initiated-by",
+        choices=INITIATORS,
+        help="who ends it (default: client for client-ended, else me)",
+    )
+    plan.add_argument(
+        "--reason",
+        choices=REASONS,
+        metavar="REASON",
+        help=f"why it ends, one of: {', '.join(REASONS)} (default: follows the situation)",
+    )
+    plan.add_argument(
+        "--money-affected",
+        action=argparse.BooleanOptionalAction,
+        help="the change affects the client's money, so more notice is owed (default: on for money-change)",
+    )
+    plan.add_argument(
+        "--sour",
+        action=argparse.BooleanOptionalAction,
+        help="the relationship has gone sour (default: on for sour)",
+    )
+    plan.add_argument(
+        "--country", metavar="CC", help="skip this country's public holidays too (ISO 3166 code, like GB)"
+    )
+    plan.add_argument(
+        "--contact",
+        dest="contacts",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="someone to say goodbye to by name (repeatable); without any, one step says each contact",
+    )
+    plan.add_argument("--minimum-notice", type=int, metavar="N", help="days of notice your policy gives (30)")
+    plan.add_argument(
+        "--money-notice", type=int, metavar="N", help="days of notice when money is affected (60)"
+    )
+    plan.add_argument(
+        "--contract-notice", type=int, metavar="N", help="days of notice the client's contract asks for"
+    )
+
+    playbooks = sub.add_parser(
+        "playbooks",
+        help="list the shipped playbooks, or validate playbook files",
+        description="With no FILE, list the shipped playbooks: id, title, number of steps and when to use "
+        "each. With files, validate them: an ok line per good file, file:line: problem lines for the rest, "
+        "and exit 1 if any is wrong. Example: goodterms playbooks my-playbooks/agency-retainer.yaml",
+    )
+    playbooks.add_argument("files", nargs="*", metavar="FILE", help="playbook files (YAML) to validate")
+
     manage = sub.add_parser(
         "manage",
         help="run one of Django's management commands",
@@ -130,6 +202,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             output_format=args.output_format,
             rule_files=args.rule_files,
             disabled=args.disable,
+        )
+    if args.command in ("plan", "playbooks"):  # the plan engine is plain Python too: no Django set-up
+        from goodterms.cli import plan
+
+        if args.command == "playbooks":
+            return plan.playbooks_main(args.files)
+        return plan.main(
+            situation=args.situation,
+            playbook_path=args.playbook,
+            notice=args.notice,
+            end=args.end,
+            today=args.today,
+            output_format=args.output_format,
+            initiated_by=args.initiated_by,
+            reason=args.reason,
+            money_affected=args.money_affected,
+            sour=args.sour,
+            country=args.country,
+            contacts=args.contacts,
+            minimum_notice=args.minimum_notice,
+            money_notice=args.money_notice,
+            contract_notice=args.contract_notice,
         )
     if args.command == "run":
         from goodterms.cli import serve
