@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "goodterms.accounts",
     "goodterms.clients",
+    "goodterms.exits",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +140,7 @@ ROOT_URLCONF = "goodterms.urls"
 WSGI_APPLICATION = "goodterms.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "clients:list"
+LOGIN_REDIRECT_URL = "exits:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [

@@ -2,7 +2,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="clients:list"), name="home"),
+    path("", RedirectView.as_view(pattern_name="exits:dashboard"), name="home"),
     path("", include("goodterms.accounts.urls")),
     path("clients/", include("goodterms.clients.urls")),
+    path("exits/", include("goodterms.exits.urls")),
 ]

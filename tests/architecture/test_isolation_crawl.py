@@ -10,6 +10,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,8 @@ from django.utils.html import escape
 from goodterms.accounts.models import Invitation, Organization, User
 from goodterms.accounts.services import invitation_create
 from goodterms.clients.models import Client, Contact, ImportBatch
+from goodterms.exits import services as exit_services
+from goodterms.exits.models import Exit, ExitStep, ReadinessItem
 
 
 @dataclass
@@ -30,7 +33,22 @@ class OrgData:
     contacts: list[Contact] = field(default_factory=list)
     invitation: Invitation | None = None
     batch: ImportBatch | None = None
+    exit: Exit | None = None
     secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
+
+    @property
+    def call(self) -> ExitStep:
+        assert self.exit is not None
+        step = self.exit.steps.filter(channel__in=["call", "meeting"]).order_by("due", "position").first()
+        assert step is not None
+        return step
+
+    @property
+    def item(self) -> ReadinessItem:
+        assert self.exit is not None
+        item = self.exit.readiness_items.first()
+        assert item is not None
+        return item
 
 
 WORDS = ["maple", "harbor", "cobalt", "juniper", "quartz", "saffron", "tundra", "violet", "ember", "lagoon"]
@@ -68,6 +86,22 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
         mapping={"0": "client_name", "1": "email"},
     )
     data.secrets_ |= {owner.name, owner.email}
+    today = date.today()  # noqa: DTZ011 (a date for the plan, not a moment)
+    invoice = f"Invoice {secrets.token_hex(4)}"
+    data.exit = exit_services.exit_start(
+        client=data.clients[0],
+        user=owner,
+        start=exit_services.ExitStart(
+            initiated_by="me",
+            reason="fit",
+            notice_date=today,
+            end_date=today + timedelta(days=rng.randint(5, 60)),
+            money_affected=False,
+            feeling="smooth",
+            invoices=(invoice,),
+        ),
+    )
+    data.secrets_.add(invoice)
     return data
 
 
@@ -84,6 +118,18 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "clients:import-commit": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-problems": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "revoke-invitation": lambda b: {"pk": b.invitation.pk},  # type: ignore[union-attr]
+    "exits:start": lambda b: {"client_pk": b.clients[0].pk},
+    "exits:detail": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:edit": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:cancel": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:override": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:item-add": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:item-done": lambda b: {"pk": b.exit.pk, "item_pk": b.item.pk},  # type: ignore[union-attr]
+    "exits:item-delete": lambda b: {"pk": b.exit.pk, "item_pk": b.item.pk},  # type: ignore[union-attr]
+    "exits:step-done": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "exits:step-undo": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "exits:step-move": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "exits:step-invite": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "remove-member": lambda b: {"pk": b.owner.pk},
 }
 
@@ -96,10 +142,14 @@ LIST_URLS = {
     "clients:export-vcard",
     "members",
     "home",
+    "org-settings",
+    "exits:list",
+    "exits:dashboard",
+    "exits:calendar",
 }
 
 # Pages that hold no organization's data (or, for the invitation, are reached only with its secret token).
-PUBLIC_URLS = {"setup", "login", "logout", "healthz", "accept-invitation", "invite"}
+PUBLIC_URLS = {"setup", "login", "logout", "healthz", "accept-invitation", "invite", "exits:feed"}
 
 
 def _url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -130,6 +180,11 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
         Invitation.objects.filter(organization=data.org).count(),
         User.objects.filter(organization=data.org).count(),
         list(ImportBatch.objects.filter(organization=data.org).values_list("committed_at", flat=True)),
+        sorted(Exit.objects.filter(organization=data.org).values_list("state", "notice_date", "end_date")),
+        sorted(
+            ExitStep.objects.filter(organization=data.org).values_list("key", "due", "done_on", "moved_to")
+        ),
+        sorted(ReadinessItem.objects.filter(organization=data.org).values_list("title", "done_at")),
     )
 
 
@@ -141,7 +196,8 @@ def test_org_a_gets_404_for_every_object_of_org_b(client_a, two_orgs):
         get = client_a.get(url)
         assert get.status_code in (404, 405), f"GET {url} ({name}) gave {get.status_code}"
         post = client_a.post(url, {"name": "Hijacked", "undo": "1", "email": "x@hijack.example"})
-        assert post.status_code == 404, f"POST {url} ({name}) gave {post.status_code}"
+        # 405: a GET-only view refuses the method before it looks anything up, so nothing is revealed.
+        assert post.status_code in (404, 405), f"POST {url} ({name}) gave {post.status_code}"
     assert _snapshot(b) == before
 
 

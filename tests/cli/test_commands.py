@@ -54,10 +54,11 @@ def test_run_sets_up_and_serves_the_setup_page_with_a_worker_then_stops_cleanly(
         body = ""
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/setup/", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/setup/", timeout=5) as response:
                     body = response.read().decode()
                     break
-            except (urllib.error.URLError, ConnectionError):
+            # Not up yet (refused), or busy starting on a loaded machine (a read that timed out): try again.
+            except (urllib.error.URLError, OSError):
                 time.sleep(0.5)
         assert "Welcome to goodterms" in body
         with urllib.request.urlopen(

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from goodterms.accounts import ratelimit
-from goodterms.accounts.models import User
+from goodterms.accounts.models import Organization, User
 from goodterms.clients.validation import validate_email_address, validate_single_line
 
 
@@ -92,3 +92,61 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         ratelimit.clear_failures(username, ip)
         return data
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country the `holidays` package knows, by name; empty means weekends only."""
+    import re
+
+    from holidays.registry import COUNTRIES
+
+    names = {entry[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0]) for entry in COUNTRIES.values()}
+    return [("", "None — skip weekends only"), *sorted(names.items(), key=lambda c: c[1])]
+
+
+class NoticeRulesForm(forms.ModelForm[Organization]):
+    """The organization's notice rules and the country whose public holidays business days skip."""
+
+    class Meta:
+        model = Organization
+        fields = ["minimum_notice_days", "money_notice_days", "country"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"] = forms.ChoiceField(
+            choices=country_choices(),
+            required=False,
+            label="Country for public holidays",
+            help_text=Organization._meta.get_field("country").help_text,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("minimum_notice_days", "money_notice_days"):
+            days = data.get(name)
+            if days is not None and days > 730:
+                self.add_error(name, "At most 730 days (two years).")
+        low, high = data.get("minimum_notice_days"), data.get("money_notice_days")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "money_notice_days", "Notice when money is affected cannot be shorter than the minimum."
+            )
+        return data
+
+
+class TimeZoneForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ["time_zone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        import zoneinfo
+
+        zones = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+        self.fields["time_zone"] = forms.ChoiceField(
+            choices=[("", "The server's time zone")] + [(zone, zone.replace("_", " ")) for zone in zones],
+            required=False,
+            label="Your time zone",
+            help_text="Calls in calendar invitations and scheduled messages use it.",
+        )

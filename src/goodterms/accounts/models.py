@@ -24,6 +24,20 @@ def hash_token(token: str) -> str:
 class Organization(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    # Notice rules: how far ahead a client hears that the relationship ends (a client's contract overrides).
+    minimum_notice_days = models.PositiveSmallIntegerField(
+        "minimum notice (days)", default=30, help_text="How long before the end you tell a client."
+    )
+    money_notice_days = models.PositiveSmallIntegerField(
+        "notice when money is affected (days)",
+        default=60,
+        help_text="Longer, for a fee or management change that affects what the client pays.",
+    )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Steps counted in business days skip this country's public holidays.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -58,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="Calls and scheduled messages use it. Empty: the server's."
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("members/invite/", views.invite, name="invite"),
     path("members/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke-invitation"),
     path("members/<int:pk>/remove/", views.remove_member, name="remove-member"),
+    path("settings/", views.org_settings, name="org-settings"),
     path("invite/<str:token>/", views.accept_invitation, name="accept-invitation"),
 ]

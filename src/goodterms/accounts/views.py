@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,14 @@ from django.views.decorators.http import require_POST
 
 from goodterms.accounts import services
 from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
-from goodterms.accounts.forms import AcceptInvitationForm, InviteForm, SetupForm, ThrottledLoginForm
+from goodterms.accounts.forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    NoticeRulesForm,
+    SetupForm,
+    ThrottledLoginForm,
+    TimeZoneForm,
+)
 from goodterms.accounts.middleware import forget_setup_state, setup_done
 from goodterms.accounts.models import Invitation
 from goodterms.accounts.orgscope import get_for_org, scoped
@@ -127,3 +135,27 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, f"Welcome to {invitation.organization.name}, {user.name}.")
         return redirect("clients:list")
     return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+
+
+@org_required
+def org_settings(request: OrgRequest) -> HttpResponse:
+    """Notice rules and holidays (the owner changes them; members read them) and each user's time zone."""
+    org, user = request.org, request.user
+    rules = NoticeRulesForm(instance=org)
+    zone = TimeZoneForm(instance=user)
+    if request.method == "POST":
+        if request.POST.get("form") == "rules":
+            if not user.is_owner:
+                raise PermissionDenied("Only the organization's owner can change the notice rules.")
+            rules = NoticeRulesForm(request.POST, instance=org)
+            if rules.is_valid():
+                rules.save()
+                messages.success(request, "The notice rules are saved. New and changed plans use them.")
+                return redirect("org-settings")
+        else:
+            zone = TimeZoneForm(request.POST, instance=user)
+            if zone.is_valid():
+                zone.save()
+                messages.success(request, "Your time zone is saved.")
+                return redirect("org-settings")
+    return render(request, "accounts/settings.html", {"rules": rules, "zone": zone})

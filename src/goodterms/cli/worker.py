@@ -17,8 +17,9 @@ IDLE_SECONDS = 5.0
 
 def registered_jobs() -> list[Callable[[], bool]]:
     from goodterms.accounts import jobs as account_jobs
+    from goodterms.exits import jobs as exit_jobs
 
-    return [account_jobs.housekeeping_once]
+    return [account_jobs.housekeeping_once, exit_jobs.follow_client_statuses_once]
 
 
 def main(*, once: bool = False) -> int:

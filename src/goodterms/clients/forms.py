@@ -9,7 +9,7 @@ from goodterms.clients.validation import normalize_email_address, validate_singl
 class ClientForm(forms.ModelForm[Client]):
     class Meta:
         model = Client
-        fields = ["name", "company", "status", "start_date", "tags", "notes"]
+        fields = ["name", "company", "status", "start_date", "contract_notice_days", "tags", "notes"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 4}),

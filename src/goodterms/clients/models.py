@@ -22,6 +22,12 @@ class Client(OrgOwned):
     # Tags are kept as one normalised, comma-separated string: enough to filter by, and simple to import.
     tags = models.CharField(max_length=500, blank=True)
     notes = models.TextField(blank=True)
+    contract_notice_days = models.PositiveSmallIntegerField(
+        "notice in the contract (days)",
+        null=True,
+        blank=True,
+        help_text="When the contract sets a notice period, it overrides your usual notice rules.",
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,7 @@ from goodterms.accounts.orgscope import get_for_org
 from goodterms.clients import selectors, services
 from goodterms.clients.forms import ClientForm, ContactForm
 from goodterms.clients.models import Client, Contact
+from goodterms.exits import selectors as exit_selectors
 
 
 def list_filters(request: HttpRequest) -> dict[str, str]:
@@ -56,7 +57,12 @@ def client_list(request: OrgRequest) -> HttpResponse:
 def client_detail(request: OrgRequest, pk: int) -> HttpResponse:
     client = get_for_org(Client, request.org, pk=pk)
     contacts = selectors.client_contacts(client=client)
-    return render(request, "clients/client_detail.html", {"client": client, "contacts": contacts})
+    context = {
+        "client": client,
+        "contacts": contacts,
+        "running_exit": exit_selectors.running_exit_for(org=request.org, client_id=client.pk),
+    }
+    return render(request, "clients/client_detail.html", context)
 
 
 @org_required

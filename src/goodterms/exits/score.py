@@ -1,0 +1,139 @@
+"""The graceful-exit score: which practices the record shows were followed, each with its reason.
+
+Computed from the record (dates, steps done and when, the checklist), never typed in. A point that does not
+apply (notice, when the client ended it) counts neither for nor against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from goodterms import playbook
+from goodterms.exits.models import Exit, ExitStep, ReadinessItem
+
+WRITTEN_KINDS = {"notice", "completion", "handover", "sour-ending", "reply-to-termination"}
+
+
+@dataclass(frozen=True)
+class Point:
+    practice: str
+    met: bool | None  # None: does not apply to this exit
+    reason: str
+
+
+@dataclass(frozen=True)
+class Score:
+    points: tuple[Point, ...]
+
+    @property
+    def applicable(self) -> int:
+        return sum(1 for p in self.points if p.met is not None)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for p in self.points if p.met)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.met / self.applicable) if self.applicable else 100
+
+
+def score(
+    exit_: Exit, steps: Sequence[ExitStep], items: Sequence[ReadinessItem], contact_count: int
+) -> Score:
+    return Score(
+        points=(
+            _notice(exit_),
+            _call_first(steps),
+            _goodbyes(steps, contact_count),
+            _feedback(steps),
+            _readiness(exit_, items),
+            _aftercare(steps),
+        )
+    )
+
+
+def _notice(exit_: Exit) -> Point:
+    practice = "Notice at least the policy"
+    facts = playbook.ExitFacts(
+        notice_date=exit_.notice_date,
+        end_date=exit_.end_date,
+        initiated_by=exit_.initiated_by,
+        money_affected=exit_.money_affected,
+        policy=playbook.NoticePolicy(
+            minimum_days=exit_.organization.minimum_notice_days,
+            money_days=exit_.organization.money_notice_days,
+        ),
+        contract_notice_days=exit_.client.contract_notice_days,
+    )
+    required = playbook.required_notice_days(facts)
+    if required is None:
+        return Point(practice, None, "The client ended it, so the notice was theirs to give.")
+    given = exit_.notice_days
+    if given >= required:
+        return Point(practice, True, f"{given} days' notice; the rule asks for {required}.")
+    return Point(practice, False, f"Only {given} days' notice; the rule asks for {required}.")
+
+
+def _call_first(steps: Sequence[ExitStep]) -> Point:
+    practice = "A call or meeting before anything written"
+    calls = [s for s in steps if s.is_meeting and s.phase in ("prepare", "notice") and s.done_on]
+    written = [s for s in steps if s.channel == "email" and s.message_kind in WRITTEN_KINDS and s.done_on]
+    if not calls:
+        if written:
+            return Point(practice, False, "Something written went out and no call or meeting is recorded.")
+        return Point(practice, False, "The call or meeting is not done yet.")
+    first_call = min(s.done_on for s in calls if s.done_on)
+    first_written = min((s.done_on for s in written if s.done_on), default=None)
+    if first_written is not None and first_written < first_call:
+        return Point(
+            practice,
+            False,
+            f"Something written went out on {first_written}, before the call on {first_call}.",
+        )
+    return Point(practice, True, f"Talked first, on {first_call}; anything written came after.")
+
+
+def _goodbyes(steps: Sequence[ExitStep], contact_count: int) -> Point:
+    practice = "Every contact said goodbye to individually"
+    goodbyes = [s for s in steps if s.message_kind == "goodbye" and s.contact_name and not s.kept]
+    done = sum(1 for s in goodbyes if s.done_on)
+    if not goodbyes:
+        return Point(
+            practice, False, "No contacts yet: add the people you worked with to say goodbye to each."
+        )
+    if done == len(goodbyes):
+        return Point(practice, True, f"All {done} contacts got their own goodbye.")
+    return Point(practice, False, f"{done} of {len(goodbyes)} contacts said goodbye to so far.")
+
+
+def _feedback(steps: Sequence[ExitStep]) -> Point:
+    practice = "Feedback asked for"
+    asked = [s for s in steps if s.message_kind == "feedback-request" and s.done_on]
+    if asked:
+        return Point(practice, True, f"Asked on {min(s.done_on for s in asked if s.done_on)}.")
+    return Point(practice, False, "The feedback request is not done yet.")
+
+
+def _readiness(exit_: Exit, items: Sequence[ReadinessItem]) -> Point:
+    practice = "The job was really over before the goodbyes"
+    open_items = [i for i in items if i.done_at is None]
+    if exit_.readiness_override and open_items:
+        return Point(
+            practice, False, f"Overridden with {len(open_items)} item(s) open: {exit_.readiness_override}"
+        )
+    if open_items:
+        return Point(practice, False, f"{len(open_items)} deliverable(s) or invoice(s) still open.")
+    if not items:
+        return Point(practice, True, "Nothing was left open.")
+    return Point(practice, True, f"All {len(items)} deliverables and invoices are done.")
+
+
+def _aftercare(steps: Sequence[ExitStep]) -> Point:
+    practice = "Aftercare scheduled"
+    aftercare = [s for s in steps if s.phase == "aftercare"]
+    if aftercare:
+        first = min(s.due for s in aftercare)
+        return Point(practice, True, f"{len(aftercare)} aftercare step(s), the first on {first}.")
+    return Point(practice, False, "No keep-in-touch or referral step is planned.")

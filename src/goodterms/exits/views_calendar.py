@@ -1,0 +1,167 @@
+"""A call's invitation (.ics), the page that manages a user's private feed, and the feed itself.
+
+The feed is public on purpose: calendar apps fetch it without a session or a cookie. Its random token is the
+only key, and only the token's hash is stored (accounts.models.hash_token), as with invitation links.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.request import split_domain_port
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from goodterms.accounts.decorators import OrgRequest, org_required
+from goodterms.accounts.models import Organization, User, hash_token
+from goodterms.accounts.orgscope import get_for_org, scoped
+from goodterms.clients.models import Contact
+from goodterms.exits import calendar
+from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep
+
+FEED_LIMIT = 1000
+FEED_PAST = timedelta(days=30)  # overdue steps stay visible for a month, then drop off the calendar
+READ_EVERY = timedelta(hours=1)  # last_read_at answers "is it in use?"; it is no log: one write an hour
+
+
+def _host(request: HttpRequest) -> str:
+    """The site's domain for UIDs: without the port, so a proxy in front changes nothing."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain or "goodterms"
+
+
+def _calendar_response(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@org_required
+@require_GET
+@never_cache  # names, addresses and notes: no shared or browser cache keeps a copy
+def step_invite(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
+    exit_ = get_for_org(Exit, request.org, pk=pk)
+    steps = scoped(ExitStep, request.org).select_related("exit__client", "contact")
+    step = get_for_org(steps, request.org, pk=step_pk, exit=exit_)
+    if not step.is_meeting:
+        raise Http404("Only calls and meetings have an invitation.")
+    contacts = scoped(Contact, request.org).filter(client=exit_.client_id).order_by("-is_primary", "name")
+    # Every change to the exit (a step moved, its dates edited) adds a line to its record, so the record's
+    # length only grows: a download after a move carries a higher SEQUENCE and updates the imported event.
+    sequence = scoped(ExitEvent, request.org).filter(exit=exit_).count()
+    body = calendar.step_invitation(
+        step,
+        organizer=request.user,
+        tz=calendar.user_zone(request.user),
+        host=_host(request),
+        contacts=list(contacts),
+        sequence=sequence,
+    )
+    response = _calendar_response(body)
+    response["Content-Disposition"] = f'attachment; filename="{calendar.invitation_filename(step)}"'
+    return response
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+@never_cache  # after "create" the page holds the feed's secret address
+def feed_settings(request: OrgRequest) -> HttpResponse:
+    feed_url = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            token = CalendarFeed.new_token()
+            _feed_replace(org=request.org, user=request.user, token_hash=hash_token(token))
+            feed_url = request.build_absolute_uri(reverse("exits:feed", args=[token]))
+            # Rendered here, not after a redirect: a redirect would have to park the address in the session,
+            # and the sessions live in the database, where the token must never be in clear.
+        elif action == "revoke":
+            scoped(CalendarFeed, request.org).filter(user=request.user).delete()
+            messages.success(request, "Your calendar feed is off. Calendars subscribed to it stop updating.")
+            return redirect("exits:calendar")
+        else:
+            return HttpResponseBadRequest("Unknown action.")
+    context = {
+        "feed": scoped(CalendarFeed, request.org).filter(user=request.user).first(),
+        "feed_url": feed_url,
+        "webcal_url": ("webcal://" + feed_url.split("://", 1)[1]) if feed_url else "",
+    }
+    return render(request, "exits/calendar.html", context)
+
+
+def _feed_replace(*, org: Organization, user: User, token_hash: str) -> CalendarFeed:
+    """The user's one feed with a new token: the old address stops working at once."""
+    feed, _created = scoped(CalendarFeed, org).update_or_create(
+        user=user,
+        defaults={
+            "organization": org,
+            "token_hash": token_hash,
+            "created_at": timezone.now(),
+            "last_read_at": None,
+        },
+    )
+    return feed
+
+
+@require_safe  # GET and HEAD only: no login, no session, nothing a cross-site form could trigger
+@never_cache  # a private calendar: the app that subscribed may keep it, no proxy or browser cache should
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    # The token is the scope here: nobody is signed in, and the row it finds names the organization that
+    # every later query is scoped to. Hashing first means an unknown token costs the same index lookup.
+    try:
+        feed_ = get_object_or_404(CalendarFeed, token_hash=hash_token(token))
+    except Http404:
+        raise Http404 from None  # no detail: a wrong token and a revoked one look the same
+    user, org = feed_.user, feed_.organization
+    if not user.is_active or user.organization_id != org.pk:
+        raise Http404
+    tz = calendar.user_zone(user)
+    now = timezone.now()
+    today = now.astimezone(tz).date()
+    steps = list(
+        scoped(ExitStep, org)
+        .filter(
+            exit__state=Exit.State.RUNNING,
+            exit__owner=user,
+            done_on__isnull=True,
+            due__gte=today - FEED_PAST,
+        )
+        .select_related("exit__client", "contact")
+        .order_by("due", "exit_id", "position", "pk")[:FEED_LIMIT]
+    )
+    exit_ids = {step.exit_id for step in steps}
+    record_lengths = dict(
+        scoped(ExitEvent, org)
+        .filter(exit__in=exit_ids)
+        .order_by()  # without the model's ordering, which would join the GROUP BY
+        .values("exit")
+        .annotate(lines=Count("pk"))
+        .values_list("exit", "lines")
+    )
+    contacts: defaultdict[int, list[Contact]] = defaultdict(list)
+    with_calls = {step.exit.client_id for step in steps if step.is_meeting}  # only calls pick a contact
+    client_contacts = scoped(Contact, org).filter(client__in=with_calls)
+    for contact in client_contacts.order_by("-is_primary", "name", "pk"):
+        contacts[contact.client_id].append(contact)
+    body = calendar.feed_calendar(
+        steps,
+        user=user,
+        tz=tz,
+        host=_host(request),
+        contacts=contacts,
+        sequences={step.pk: record_lengths.get(step.exit_id, 0) for step in steps},
+        link=lambda step: request.build_absolute_uri(reverse("exits:detail", args=[step.exit_id])),
+        now=now,
+    )
+    # A conditional UPDATE: concurrent reads write at most once an hour, and never move the time backwards.
+    scoped(CalendarFeed, org).filter(pk=feed_.pk).filter(
+        Q(last_read_at__isnull=True) | Q(last_read_at__lt=now - READ_EVERY)
+    ).update(last_read_at=now)
+    response = _calendar_response(body)
+    response["X-Robots-Tag"] = "noindex"
+    return response
