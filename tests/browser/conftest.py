@@ -62,4 +62,4 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/clients/")
+    page.wait_for_url("**/exits/week/")

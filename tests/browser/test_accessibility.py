@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from goodterms.clients.models import Client, Contact
 from tests.browser.conftest import BROWSER, sign_in
 from tests.conftest import PASSWORD
+from tests.exits.conftest import start_for
 
 pytestmark = BROWSER
 
@@ -17,7 +19,7 @@ UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, tex
   .map(el => el.outerHTML)"""
 
 
-def _pages(acme) -> list[str]:
+def _pages(acme, exit_) -> list[str]:
     contact = acme.contacts.first()
     return [
         "/clients/",
@@ -29,6 +31,14 @@ def _pages(acme) -> list[str]:
         f"/clients/{acme.pk}/contacts/{contact.pk}/edit/",
         "/clients/import/",
         "/members/",
+        "/settings/",
+        "/exits/week/",
+        "/exits/",
+        f"/exits/start/{acme.pk}/",
+        "/exits/calendar/",
+        f"/exits/{exit_.pk}/",
+        f"/exits/{exit_.pk}/edit/",
+        f"/exits/{exit_.pk}/steps/{exit_.steps.first().pk}/move/",
     ]
 
 
@@ -36,7 +46,10 @@ def _pages(acme) -> list[str]:
 def test_pages_are_labelled_landmarked_and_fit_the_screen(page, alice, acme, width):
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, alice.email, PASSWORD)
-    for path in _pages(acme):
+    other = Client.objects.create(organization=alice.organization, name="Initech")
+    Contact.objects.create(organization=alice.organization, client=other, name="Peter Gibbons")
+    exit_ = start_for(other, alice)
+    for path in _pages(acme, exit_):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert page.evaluate(UNLABELLED_CONTROLS) == [], f"{path}: controls without a label"

@@ -13,6 +13,7 @@ pytestmark = BROWSER
 
 def test_create_a_client_with_two_contacts(page, alice):
     sign_in(page, alice.email, PASSWORD)
+    page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_role("link", name="Add a client").click()
     page.get_by_label("Name").fill("Northwind Traders")
     page.get_by_label("Company").fill("Northwind Traders Ltd")

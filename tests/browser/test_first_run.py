@@ -39,7 +39,7 @@ def test_setup_then_sign_in(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login/**")
     sign_in(page, "robin@harbor.example", PASSWORD)
-    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
+    expect(page.get_by_role("heading", name="This week", level=1)).to_be_visible()
 
 
 def test_a_wrong_password_is_refused_and_says_so(page, alice):
