@@ -334,3 +334,19 @@ def test_facts_outside_the_closed_sets_are_refused(house: Playbook):
         plan(facts(reason="bored"), house, BEFORE)
     with pytest.raises(UnknownCountry, match="'ZZ'"):
         plan(facts(country="ZZ"), house, BEFORE)
+
+
+def test_preparation_is_never_due_before_the_day_the_exit_was_planned():
+    book = default_playbooks()["i-am-ending"]
+    unplanned = plan(facts(), book, NOTICE)
+    prepare = [s for s in unplanned.steps if s.phase == "prepare"]
+    assert prepare and all(s.due < NOTICE and s.status == "overdue" for s in prepare)
+
+    planned = plan(facts(planned_on=NOTICE), book, NOTICE)
+    assert [s.due for s in planned.steps if s.phase == "prepare"] == [NOTICE] * len(prepare)
+    assert all(s.status != "overdue" for s in planned.steps)
+    assert not [w for w in planned.warnings if w.code == "overdue"]
+    # Only preparation moves: the call stays on the notice day, whatever day the plan was made.
+    late = plan(facts(planned_on=date(2026, 6, 10)), book, date(2026, 6, 10))
+    call = late.step("call-the-client")
+    assert call.due == NOTICE and call.status == "overdue"

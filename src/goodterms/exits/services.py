@@ -60,6 +60,7 @@ def facts_for(exit_: Exit, *, steps: Iterable[ExitStep] | None = None) -> playbo
         done={s.key: s.done_on for s in steps if s.done_on is not None},
         moved={s.key: s.moved_to for s in steps if s.moved_to is not None},
         passed_checks=frozenset({"readiness"}) if readiness_passed(exit_) else frozenset(),
+        planned_on=timezone.localdate(exit_.created_at),
     )
 
 

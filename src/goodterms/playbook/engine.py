@@ -156,6 +156,10 @@ def plan(facts: ExitFacts, playbook: Playbook, today: date) -> Plan:
             if (gate not in facts.passed_checks if gate in CHECKS else gate not in facts.done)
         )
         computed = add_days(anchors[step.due.anchor], step.due.days, step.due.unit, country)
+        if step.phase == "prepare" and facts.planned_on is not None and computed < facts.planned_on:
+            computed = facts.planned_on
+            if step.due.unit == "business":
+                computed = next_business_day(computed, country)
         if step.per_contact and contacts:
             targets: list[tuple[str, Contact | None]] = [(f"{step.id}:{c.key}", c) for c in contacts.values()]
         else:

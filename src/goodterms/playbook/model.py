@@ -173,6 +173,9 @@ class ExitFacts:
     done: Mapping[str, date] = field(default_factory=dict)  # planned-step key -> day done
     moved: Mapping[str, date] = field(default_factory=dict)  # planned-step key -> due date the user chose
     passed_checks: frozenset[str] = frozenset()  # names from CHECKS that hold (or were overridden)
+    # The day the exit was planned. Preparation can't be due before it: a plan started on the notice day
+    # asks for the preparation that day, instead of showing it overdue from the first minute.
+    planned_on: date | None = None
 
 
 @dataclass(frozen=True)
