@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format docs bench-web bench-tone train-tone eval-tone clean
+.PHONY: help install run test lint format docs bench-web bench-tone bench-plan train-tone eval-tone clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -31,10 +31,10 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/cog --check docs/cli.md docs/tone-rules.md
+	$(BIN)/cog --check docs/cli.md docs/tone-rules.md docs/playbooks.md
 
-docs: $(STAMP)  ## regenerate docs/cli.md (from the CLI's --help) and the rule list in docs/tone-rules.md
-	$(BIN)/cog -r docs/cli.md docs/tone-rules.md
+docs: $(STAMP)  ## regenerate the generated parts of docs/cli.md, docs/tone-rules.md and docs/playbooks.md
+	$(BIN)/cog -r docs/cli.md docs/tone-rules.md docs/playbooks.md
 
 format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests bench
@@ -45,6 +45,9 @@ bench-web: $(STAMP)  ## seed 20,000 clients and 100,000 contacts; p50/p95 of lis
 
 bench-tone: $(STAMP)  ## the tone coach against proselint and VADER on the same messages: messages/s, MB/s, p50/p99, memory
 	$(BIN)/python bench/bench_tone.py
+
+bench-plan: $(STAMP)  ## the plan engine (plans/s, p99; business days beside numpy) and the exit pages with 500 exits
+	$(BIN)/python -m bench.bench_plan
 
 train-tone: $(STAMP)  ## retrain the shipped politeness model from $(POLITENESS_DATA)
 	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA)

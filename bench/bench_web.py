@@ -563,8 +563,11 @@ def bench_backend(
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str | None]:
-    """A fresh database for the bench, dropped afterwards; None (and a note) when PostgreSQL is not there."""
+def postgres_database(name: str = PG_DATABASE) -> Iterator[str | None]:
+    """A fresh database for the bench, dropped afterwards; None (and a note) when PostgreSQL is not there.
+
+    `name` lets another bench (bench_plan.py) use a database of its own.
+    """
     try:
         socket.create_connection((PG_HOST, PG_PORT), timeout=2).close()
     except OSError:
@@ -580,11 +583,11 @@ def postgres_database() -> Iterator[str | None]:
         print(f"PostgreSQL: cannot connect as postgres ({error}); skipping it", flush=True)
         yield None
         return
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     try:
         admin.execute(drop)  # a leftover from an interrupted run
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-        yield PG_URL
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield f"postgres://postgres@{PG_HOST}:{PG_PORT}/{name}"  # PG_URL for the default name
     finally:
         admin.execute(drop)
         admin.close()
