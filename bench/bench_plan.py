@@ -473,7 +473,7 @@ def seed(out: Path) -> None:
 
     # What each page shows, for the table.
     until = selectors.week_end(today)
-    due = selectors.due_steps(org=alpha, until=until)
+    due = selectors.due_steps(org=alpha, since=None, until=until)
     overdue = due.filter(due__lt=today).count()
     steps_per_exit = sorted(
         (ExitStep.objects.filter(exit_id=pk).count(), pk) for pk, _ in running

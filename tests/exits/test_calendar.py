@@ -515,3 +515,19 @@ def test_a_deactivated_users_feed_stops(client_a, alice):
     token = create_feed(client_a)
     User.objects.filter(pk=alice.pk).update(is_active=False)
     assert HttpClient().get(feed_url(token)).status_code == 404
+
+
+def test_an_unchanged_feed_answers_not_modified_and_a_change_shows(client_a, alice, acme_exit):
+    step = make_step(acme_exit, "call", title="Tell Dana")
+    url = feed_url(create_feed(client_a))
+    first = HttpClient().get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag
+    again = HttpClient().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert HttpClient().get(url).content == first.content  # the kept body, byte for byte
+
+    ExitStep.objects.filter(pk=step.pk).update(title="Tell Dana and Eli")
+    changed = HttpClient().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert b"Tell Dana and Eli" in changed.content

@@ -265,3 +265,38 @@ def test_a_contact_added_later_gets_a_goodbye_and_done_goodbyes_are_kept(client_
     assert set(names) == {"Dana Diaz", "Eli Evans", "Fay Fox"}
     assert names["Dana Diaz"].done_on == TODAY and names["Dana Diaz"].kept  # done before she left: kept
     assert names["Fay Fox"].done_on is None
+
+
+def test_a_backlog_of_overdue_steps_never_hides_this_weeks(client_a, acme, alice, org_a, settings):
+    from goodterms.exits import selectors
+
+    late = start_for(acme, alice, notice_date=TODAY - timedelta(days=40), end_date=TODAY + timedelta(days=3))
+    overdue = late.steps.filter(due__lt=TODAY, done_on__isnull=True).count()
+    this_week = late.steps.filter(due__gte=TODAY, due__lte=TODAY + timedelta(days=6)).count()
+    assert overdue > 2 and this_week > 0
+    selectors.DASHBOARD_ROWS, before = 2, selectors.DASHBOARD_ROWS
+    try:
+        page = client_a.get(reverse("exits:dashboard")).content.decode()
+    finally:
+        selectors.DASHBOARD_ROWS = before
+    assert f"Overdue ({overdue})" in page and f"Showing the first 2 of {overdue}" in page
+    assert f"Due this week ({this_week})" in page
+    assert "Nothing is due this week" not in page
+
+
+def test_the_dashboard_and_the_list_run_a_fixed_number_of_queries(client_a, acme, alice, org_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_a.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    start_for(acme, alice, notice_date=TODAY - timedelta(days=5))
+    queries("exits:dashboard")  # the first request of a session also touches the session
+    few = (queries("exits:dashboard"), queries("exits:list"))
+    for number in range(5):
+        other = Client.objects.create(organization=org_a, name=f"Client {number}")
+        start_for(other, alice, notice_date=TODAY - timedelta(days=5))
+    assert (queries("exits:dashboard"), queries("exits:list")) == few

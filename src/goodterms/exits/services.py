@@ -76,6 +76,7 @@ def replan(exit_: Exit, *, today: date | None = None) -> playbook.Plan:
     )
     contacts = {c.key: c for c in facts.contacts}
     seen: set[str] = set()
+    new_rows: list[ExitStep] = []
     for position, planned in enumerate(result.steps):
         seen.add(planned.key)
         row = existing.get(planned.key) or ExitStep(
@@ -100,7 +101,11 @@ def replan(exit_: Exit, *, today: date | None = None) -> playbook.Plan:
                 row.contact_name = contacts[contact_key].name
             elif planned.contact is not None:
                 row.contact_name = planned.contact.name
-            row.save()
+            if row.pk is None:
+                new_rows.append(row)
+            else:
+                row.save()
+    ExitStep.objects.bulk_create(new_rows)  # a new plan is one INSERT, not one per step
     # A step the plan no longer has and that was never done goes (a done one is kept by the engine).
     gone = [step.pk for key, step in existing.items() if key not in seen and step.done_on is None]
     if gone:

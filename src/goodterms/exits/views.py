@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,13 +35,20 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     """What is due this week across every running exit, overdue first."""
     today = timezone.localdate()
     until = selectors.week_end(today)
-    steps = list(selectors.due_steps(org=request.org, until=until)[:500])
+    overdue = selectors.due_steps(org=request.org, since=None, until=today - timedelta(days=1))
+    this_week = selectors.due_steps(org=request.org, since=today, until=until)
     context = {
         "today": today,
         "until": until,
-        "overdue": [s for s in steps if s.due < today],
-        "this_week": [s for s in steps if s.due >= today],
-        "running": selectors.exit_list(org=request.org).count(),
+        # Each list is capped so that a backlog never buries the week, and says how many more there are.
+        "overdue": list(overdue[: selectors.DASHBOARD_ROWS]),
+        "overdue_count": overdue.count(),
+        "this_week": list(this_week[: selectors.DASHBOARD_ROWS]),
+        "this_week_count": this_week.count(),
+        "shown": selectors.DASHBOARD_ROWS,
+        "running": selectors.running_count(org=request.org),
+        # Links are built from one prefix instead of a reverse() per row: the page can list hundreds of steps.
+        "exits_prefix": reverse("exits:list"),
     }
     return render(request, "exits/dashboard.html", context)
 
@@ -49,9 +59,9 @@ def exit_list(request: OrgRequest) -> HttpResponse:
     if state not in Exit.State.values:
         state = Exit.State.RUNNING
     exits = selectors.exit_list(org=request.org, state=state)
-    return render(
-        request, "exits/exit_list.html", {"exits": exits, "state": state, "states": Exit.State.choices}
-    )
+    page = Paginator(exits, selectors.EXITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "exits": page.object_list, "state": state, "states": Exit.State.choices}
+    return render(request, "exits/exit_list.html", context)
 
 
 @org_required

@@ -6,12 +6,15 @@ only key, and only the token's hash is stored (accounts.models.hash_token), as w
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +31,7 @@ from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep
 
 FEED_LIMIT = 1000
 FEED_PAST = timedelta(days=30)  # overdue steps stay visible for a month, then drop off the calendar
+FEED_CACHE_SECONDS = 3600
 READ_EVERY = timedelta(hours=1)  # last_read_at answers "is it in use?"; it is no log: one write an hour
 
 
@@ -148,20 +152,96 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     client_contacts = scoped(Contact, org).filter(client__in=with_calls)
     for contact in client_contacts.order_by("-is_primary", "name", "pk"):
         contacts[contact.client_id].append(contact)
-    body = calendar.feed_calendar(
+    # Calendar apps fetch the feed again and again, mostly unchanged, and building 1,000 events takes most of
+    # a second. So the body is kept, by a fingerprint of everything it is made from, and the fingerprint is
+    # the ETag: an unchanged feed costs the queries above and, for apps that ask, no body at all.
+    fingerprint = _fingerprint(steps, record_lengths, contacts, tz=str(tz), host=_host(request), user=user)
+    etag = f'"{fingerprint}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        _touch(org, feed_.pk, now)
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return not_modified
+    cache_key = f"goodterms:feed:{feed_.pk}:{fingerprint}"
+    body: bytes | None = cache.get(cache_key)
+    if body is None:
+        body = _feed_body(
+            request, steps, user=user, tz=tz, contacts=contacts, record_lengths=record_lengths, now=now
+        )
+        cache.set(cache_key, body, FEED_CACHE_SECONDS)
+    _touch(org, feed_.pk, now)
+    response = _calendar_response(body)
+    response["X-Robots-Tag"] = "noindex"
+    response["ETag"] = etag
+    return response
+
+
+def _feed_body(
+    request: HttpRequest,
+    steps: list[ExitStep],
+    *,
+    user: User,
+    tz: ZoneInfo,
+    contacts: dict[int, list[Contact]],
+    record_lengths: dict[int, int],
+    now: datetime,
+) -> bytes:
+    exits_prefix = request.build_absolute_uri(reverse("exits:list"))
+    return calendar.feed_calendar(
         steps,
         user=user,
         tz=tz,
         host=_host(request),
         contacts=contacts,
         sequences={step.pk: record_lengths.get(step.exit_id, 0) for step in steps},
-        link=lambda step: request.build_absolute_uri(reverse("exits:detail", args=[step.exit_id])),
+        link=lambda step: f"{exits_prefix}{step.exit_id}/",
         now=now,
     )
-    # A conditional UPDATE: concurrent reads write at most once an hour, and never move the time backwards.
-    scoped(CalendarFeed, org).filter(pk=feed_.pk).filter(
+
+
+def _fingerprint(
+    steps: list[ExitStep],
+    record_lengths: dict[int, int],
+    contacts: dict[int, list[Contact]],
+    *,
+    tz: str,
+    host: str,
+    user: User,
+) -> str:
+    """A hash of every value the feed's body is made from (the day too: it decides what is listed)."""
+    parts: list[object] = [
+        tz,
+        host,
+        user.name,
+        user.email,
+        timezone.now().date(),
+        sorted(record_lengths.items()),
+    ]
+    for step in steps:
+        parts.append(
+            (
+                step.pk,
+                step.exit_id,
+                step.due,
+                step.at_time,
+                step.title,
+                step.why,
+                step.channel,
+                tuple(step.talking_points or ()),
+                step.contact_id,
+                step.contact_name,
+                step.exit.client.name,
+            )
+        )
+    for client_id in sorted(contacts):
+        parts.append(
+            (client_id, [(c.pk, c.name, c.email, c.phone, c.is_primary) for c in contacts[client_id]])
+        )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _touch(org: Organization, feed_pk: int, now: datetime) -> None:
+    """A conditional UPDATE: concurrent reads write at most once an hour, never moving the time back."""
+    scoped(CalendarFeed, org).filter(pk=feed_pk).filter(
         Q(last_read_at__isnull=True) | Q(last_read_at__lt=now - READ_EVERY)
     ).update(last_read_at=now)
-    response = _calendar_response(body)
-    response["X-Robots-Tag"] = "noindex"
-    return response
