@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format docs bench-web bench-tone bench-plan train-tone eval-tone clean
+.PHONY: help install run test lint format docs bench-web bench-tone bench-plan bench-send train-tone eval-tone clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -31,10 +31,10 @@ lint: $(STAMP)  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/cog --check docs/cli.md docs/tone-rules.md docs/playbooks.md
+	$(BIN)/cog --check docs/cli.md docs/tone-rules.md docs/playbooks.md docs/messages.md
 
 docs: $(STAMP)  ## regenerate the generated parts of docs/cli.md, docs/tone-rules.md and docs/playbooks.md
-	$(BIN)/cog -r docs/cli.md docs/tone-rules.md docs/playbooks.md
+	$(BIN)/cog -r docs/cli.md docs/tone-rules.md docs/playbooks.md docs/messages.md
 
 format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format src tests bench
@@ -48,6 +48,9 @@ bench-tone: $(STAMP)  ## the tone coach against proselint and VADER on the same 
 
 bench-plan: $(STAMP)  ## the plan engine (plans/s, p99; business days beside numpy) and the exit pages with 500 exits
 	$(BIN)/python -m bench.bench_plan
+
+bench-send: $(STAMP)  ## queue 1,000 goodbyes and deliver them to a local SMTP server (4 and 1 workers) beside send_mass_mail
+	$(BIN)/python -m bench.bench_send
 
 train-tone: $(STAMP)  ## retrain the shipped politeness model from $(POLITENESS_DATA)
 	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA)

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "goodterms.accounts",
     "goodterms.clients",
     "goodterms.exits",
+    "goodterms.messaging",
 ]
 
 MIDDLEWARE = [

@@ -18,8 +18,15 @@ IDLE_SECONDS = 5.0
 def registered_jobs() -> list[Callable[[], bool]]:
     from goodterms.accounts import jobs as account_jobs
     from goodterms.exits import jobs as exit_jobs
+    from goodterms.messaging import followup
+    from goodterms.messaging import jobs as messaging_jobs
 
-    return [account_jobs.housekeeping_once, exit_jobs.follow_client_statuses_once]
+    return [
+        account_jobs.housekeeping_once,
+        exit_jobs.follow_client_statuses_once,
+        messaging_jobs.send_messages_once,
+        followup.followup_once,
+    ]
 
 
 def main(*, once: bool = False) -> int:

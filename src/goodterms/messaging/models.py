@@ -1,0 +1,153 @@
+"""Messages to the people at a client, their templates, and the outbox that sends them.
+
+A message always has exactly one recipient: the practice is to say goodbye to each person, never "Hi all".
+Sending goes through the outbox (outbox.py): the message and its outbox row are written in one transaction,
+and a worker claims the row with a lease, so a message is never lost and never sent twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from goodterms.accounts.orgscope import OrgOwned
+
+KINDS = (
+    ("notice", "Notice"),
+    ("handover", "Handover"),
+    ("completion", "Completion"),
+    ("goodbye", "Goodbye"),
+    ("feedback-request", "Feedback request"),
+    ("referral-ask", "Referral ask"),
+    ("check-in", "Check-in"),
+    ("reply-to-termination", "Reply to a termination"),
+    ("sour-ending", "Sour ending"),
+)
+
+
+class MessageTemplate(OrgOwned):
+    """An organization's own version of a kind's template; without one, the shipped default is used."""
+
+    kind = models.CharField(max_length=30, choices=KINDS)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "kind"], name="one_template_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} template"
+
+
+class Message(OrgOwned):
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        CALL = "call", "Call"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        HELD = "held", "Held until the call"  # a notice waits until the plan's call step is done
+        QUEUED = "queued", "Queued"  # in the outbox, due now or at send_at
+        SENDING = "sending", "Sending"  # a worker holds it
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"  # the server refused it for good
+        UNCERTAIN = "uncertain", "Uncertain"  # the worker died after the server may have accepted it
+        SENT_BY_HAND = "sent-by-hand", "Sent from your mailbox"
+        CALLED = "called", "Called instead"
+        CANCELLED = "cancelled", "Cancelled"
+
+    exit = models.ForeignKey(
+        "exits.Exit", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    step = models.ForeignKey(
+        "exits.ExitStep", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    contact = models.ForeignKey(
+        "clients.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    kind = models.CharField(max_length=30, choices=KINDS)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # Exactly one recipient, by construction: one name and one address, never a list.
+    to_name = models.CharField(max_length=200)
+    to_email = models.EmailField(max_length=254, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    from_email = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    # Assigned when the message is queued and reused on every retry, so a resend is recognisably the same.
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    send_at = models.DateTimeField(
+        null=True, blank=True, help_text="When to send; empty: as soon as possible."
+    )
+    held_reason = models.CharField(max_length=300, blank=True)
+    send_anyway = models.BooleanField(default=False, help_text="Sent although the tone coach found errors.")
+    send_anyway_errors = models.JSONField(default=list, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(
+        null=True, blank=True, help_text="Marked by hand: replies are not read."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "exit", "state"])]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_name}"
+
+
+class Outbox(OrgOwned):
+    """One message waiting to be sent. Workers claim rows with a lease by a conditional UPDATE."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        LEASED = "leased", "Leased"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        UNCERTAIN = "uncertain", "Uncertain"
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="outbox")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    # Set when a worker claims the row; another worker may take it over only once the lease has run out.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=100, blank=True)
+    # Set just before the SMTP DATA is sent: a lease that runs out after this point may have been delivered.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"Outbox row for message {self.message_id}"
+
+
+class MessageEvent(OrgOwned):
+    """What happened to a message (drafted, edited, queued, attempts, sent, failed), for its history."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
