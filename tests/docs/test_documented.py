@@ -106,3 +106,22 @@ def test_the_generated_playbook_list_is_current():
         [sys.executable, "-m", "cogapp", "--check", str(doc)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, f"docs/playbooks.md is stale: run `make docs`\n{result.stdout}"
+
+
+def test_every_template_field_and_message_kind_is_in_docs_messages_md():
+    from goodterms.messaging.models import KINDS
+    from goodterms.messaging.templating import FIELDS
+
+    text = (ROOT / "docs" / "messages.md").read_text()
+    missing = [f"field {name}" for name in FIELDS if f"| `{name}` |" not in text]
+    missing += [f"kind {kind}" for kind, _label in KINDS if f"| `{kind}` |" not in text]
+    assert not missing, (
+        f"docs/messages.md lacks {missing}: describe the kinds, or run `make docs` for the fields"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", str(ROOT / "docs" / "messages.md")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"docs/messages.md is stale: run `make docs`\n{result.stdout}"

@@ -1,0 +1,352 @@
+"""Message templates: a fixed set of fields, rendered in Jinja's sandbox, checked before anything is saved.
+
+An organization may edit the template of each kind of message, so a template is untrusted input. It is
+rendered by jinja2's SandboxedEnvironment, and before that `check_template()` allows only a small
+language: plain text, `{{ field }}` (with a few case filters) and `{% if field %}…{% endif %}` over the
+fields in FIELDS. No attributes, calls, loops or assignments: a template can do nothing but fill in fields.
+
+Field values are data, never template source: "{{ x }}" typed into a contact's notes comes out as typed.
+A draft made from a template is plain text from then on and is never rendered again.
+
+A field a template uses must have a value: an empty one raises MissingFields naming it, because a
+message that says "Hi ," is worse than no message. The one exception is an optional field (such as
+handover_contact), which a template may use only inside `{% if <that field> %}`, so it never comes out
+blank.
+
+Plain Python: no Django here, so the app, the CLI and the tests share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
+from jinja2.filters import FILTERS
+from jinja2.sandbox import SandboxedEnvironment
+
+from goodterms.tone import KINDS
+from goodterms.yamlnodes import FileProblemsError
+
+DEFAULTS_DIR = Path(__file__).parent / "defaults"
+
+Part = Literal["subject", "body"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    description: str
+    example: str
+    optional: bool = False  # may be empty; a template may use it only inside {% if <name> %}
+
+
+FIELDS: Mapping[str, Field] = {
+    field.name: field
+    for field in (
+        Field("first_name", "the contact's first name, for the greeting", "Dana"),
+        Field("contact_name", "the contact's full name", "Dana Diaz"),
+        Field(
+            "role", "the contact's role at the client (often not known)", "Head of Marketing", optional=True
+        ),
+        Field(
+            "together",
+            "what you did together, from the contact's notes; reads after “working with you on”",
+            "the spring relaunch of the online shop",
+        ),
+        Field("client", "the client's name", "Acme"),
+        Field("company", "the client's company name", "Acme Corporation"),
+        Field("end_date", "the last working day", "Friday 15 January 2027"),
+        Field("notice_date", "the day the client is told", "Tuesday 15 December 2026"),
+        Field(
+            "handover_contact",
+            "who takes over the work; empty when nobody is named yet",
+            "Sam Park at Lark Studio",
+            optional=True,
+        ),
+        Field("sender", "your full name", "Alice Archer"),
+        Field("sender_first_name", "your first name, for the sign-off", "Alice"),
+        Field("organization", "your organization's name", "Alpha Studio"),
+    )
+}
+
+MAX_DEPTH = 8  # {% if %} blocks inside each other; a message needs one or two
+
+# Case and whitespace filters, without arguments: enough to write "{{ client|upper }}", nothing more.
+ALLOWED_FILTERS = ("lower", "title", "trim", "upper")
+
+ALONE = "{{ client }}"
+
+# The tag a user typed, for statement nodes the small language refuses.
+_TAGS = {
+    "For": "for",
+    "Macro": "macro",
+    "CallBlock": "call",
+    "FilterBlock": "filter",
+    "Set": "set",
+    "AssignBlock": "set",
+    "Include": "include",
+    "Extends": "extends",
+    "Import": "import",
+    "FromImport": "from … import",
+    "Block": "block",
+    "With": "with",
+    "Scope": "scope",
+    "ExprStmt": "do",
+}
+
+
+def example_fields() -> dict[str, str]:
+    """Every field with its example value: for previews, and for checking a template with the tone coach."""
+    return {name: field.example for name, field in FIELDS.items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a template, at a line of its subject or body."""
+
+    part: Part
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.part.capitalize()}, line {self.line}" if self.line else self.part.capitalize()
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+class TemplateProblems(ValueError):
+    """The template breaks the rules of check_template(); `problems` lists each one with its line."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class MissingFields(ValueError):
+    """Fields the template needs are missing or empty. `fields` names them in FIELDS order."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.fields = tuple(names)
+        described = "; ".join(f"{name} ({FIELDS[name].description})" for name in self.fields)
+        super().__init__(f"these fields are empty, so the message would have gaps: {described}")
+
+
+@cache
+def environment() -> SandboxedEnvironment:
+    """The one sandboxed environment: plain text out, no globals, only the allowed filters."""
+    env = SandboxedEnvironment(
+        # Messages are plain text, not HTML: escaping would put "&amp;" into an email.
+        autoescape=False,
+        undefined=StrictUndefined,
+        # A {% if %} on a line of its own leaves no blank line behind.
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,  # render() trims the ends anyway; one rule, not two
+    )
+    env.globals.clear()  # no range(), lipsum(), dict(), … : a template only has its fields
+    env.filters = {name: FILTERS[name] for name in ALLOWED_FILTERS}
+    env.tests = {}
+    return env
+
+
+@lru_cache(maxsize=256)
+def _parse(source: str) -> nodes.Template:
+    return environment().parse(source)
+
+
+def fields_used(source: str) -> frozenset[str]:
+    """The variables a template refers to (after check_template(), all of them are fields)."""
+    return frozenset(meta.find_undeclared_variables(_parse(source)))
+
+
+def check_template(subject_source: str, body_source: str) -> list[Problem]:
+    """Every problem with a template, each at its line; an empty list means it may be saved."""
+    problems: list[Problem] = []
+    if not subject_source.strip():
+        problems.append(Problem("subject", None, "the subject is empty"))
+    elif "\n" in subject_source.strip() or "\r" in subject_source.strip():
+        problems.append(Problem("subject", 2, "the subject must be a single line"))
+    if not body_source.strip():
+        problems.append(Problem("body", None, "the body is empty"))
+    parts: tuple[tuple[Part, str], ...] = (("subject", subject_source), ("body", body_source))
+    for part, source in parts:
+        if source.strip():
+            problems.extend(_check_source(part, source))
+    return problems
+
+
+def _check_source(part: Part, source: str) -> list[Problem]:
+    try:
+        tree = _parse(source)
+        checker = _Checker(part)
+        checker.statements(tree.body, frozenset())
+    except TemplateSyntaxError as error:
+        return [Problem(part, error.lineno, f"not a valid template: {error.message}")]
+    except RecursionError:  # thousands of nested brackets or blocks: refused, not a server error
+        return [Problem(part, None, "the template is nested too deeply")]
+    return checker.problems
+
+
+class _Checker:
+    """Walks a parsed template and notes everything outside the small language described at the top."""
+
+    def __init__(self, part: Part) -> None:
+        self.part = part
+        self.problems: list[Problem] = []
+
+    def add(self, node: nodes.Node, message: str) -> None:
+        self.problems.append(Problem(self.part, node.lineno, message))
+
+    def statements(self, body: Iterable[nodes.Node], guarded: frozenset[str], depth: int = 0) -> None:
+        for node in body:
+            if isinstance(node, nodes.Output):
+                for child in node.nodes:
+                    if not isinstance(child, nodes.TemplateData):
+                        self.output(child, guarded)
+            elif isinstance(node, nodes.If) and depth >= MAX_DEPTH:
+                self.add(node, f"{{% if %}} blocks may be nested at most {MAX_DEPTH} deep")
+            elif isinstance(node, nodes.If):
+                self.test(node.test)
+                self.statements(node.body, guarded | _tested(node.test), depth + 1)
+                for branch in node.elif_:
+                    self.test(branch.test)
+                    self.statements(branch.body, guarded | _tested(branch.test), depth + 1)
+                self.statements(node.else_, guarded, depth + 1)
+            else:
+                tag = _TAGS.get(type(node).__name__, type(node).__name__.lower())
+                self.add(node, f"{{% {tag} %}} is not allowed; only {{% if field %}} … {{% endif %}} is")
+
+    def output(self, node: nodes.Node, guarded: frozenset[str]) -> None:
+        """What goes between {{ and }}: a field, maybe through one of the allowed filters."""
+        if isinstance(node, nodes.Name):
+            if self.known(node) and FIELDS[node.name].optional and node.name not in guarded:
+                self.add(
+                    node,
+                    f"{node.name} may be empty, so use it only inside {{% if {node.name} %}} … {{% endif %}}",
+                )
+        elif isinstance(node, nodes.Const):
+            pass  # {{ "{{" }} is how to write braces literally
+        elif isinstance(node, nodes.Filter):
+            if node.name not in ALLOWED_FILTERS:
+                self.add(
+                    node, f"the filter {node.name!r} is not allowed; allowed: {', '.join(ALLOWED_FILTERS)}"
+                )
+            elif node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
+                self.add(node, f"the filter {node.name!r} takes no arguments here")
+            if node.node is not None:
+                self.output(node.node, guarded)
+        elif isinstance(node, nodes.Getattr):
+            self.add(node, f"reading .{node.attr} is not allowed: use a field's name alone, like {ALONE}")
+        elif isinstance(node, nodes.Getitem):
+            self.add(node, f"indexing with [ ] is not allowed: use a field's name alone, like {ALONE}")
+        elif isinstance(node, nodes.Call):
+            self.add(node, f"calling functions is not allowed: use a field's name alone, like {ALONE}")
+        else:
+            self.add(node, "only a field's name can go inside {{ }}, like {{ first_name }}")
+
+    def test(self, node: nodes.Node) -> None:
+        """What an {% if %} may test: fields, combined with and, or, not."""
+        if isinstance(node, nodes.Name):
+            self.known(node)
+        elif isinstance(node, nodes.Not):
+            self.test(node.node)
+        elif isinstance(node, nodes.And | nodes.Or):
+            self.test(node.left)
+            self.test(node.right)
+        else:
+            self.add(node, "an {% if %} can only test whether fields are filled in, with and, or, not")
+
+    def known(self, node: nodes.Name) -> bool:
+        if node.name in FIELDS:
+            return True
+        self.add(node, f"unknown field {node.name!r}; the fields are: {', '.join(FIELDS)}")
+        return False
+
+
+def _tested(test: nodes.Node) -> frozenset[str]:
+    """The fields an {% if %} test proves non-empty in its body: `a`, or every name in `a and b`."""
+    if isinstance(test, nodes.Name):
+        return frozenset({test.name})
+    if isinstance(test, nodes.And):
+        return _tested(test.left) | _tested(test.right)
+    return frozenset()
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    return environment().from_string(source)
+
+
+def render(subject_source: str, body_source: str, fields: Mapping[str, str]) -> Rendered:
+    """The message a template makes from `fields`.
+
+    Raises TemplateProblems for a template check_template() refuses, and MissingFields when a
+    required field the template uses is missing or blank. Optional fields may be left out.
+    """
+    problems = check_template(subject_source, body_source)
+    if problems:
+        raise TemplateProblems(problems)
+    used = fields_used(subject_source) | fields_used(body_source)
+    missing = [
+        name
+        for name, field in FIELDS.items()
+        if name in used and not field.optional and not str(fields.get(name) or "").strip()
+    ]
+    if missing:
+        raise MissingFields(missing)
+    values = {name: str(fields.get(name) or "") for name in used}
+    subject = _compiled(subject_source).render(values)
+    body = _compiled(body_source).render(values)
+    return Rendered(subject=_one_line(subject), body=_tidy(body))
+
+
+def _one_line(text: str) -> str:
+    """A subject is a header: a newline in a field value must not start another one."""
+    return " ".join(text.split())
+
+
+def _tidy(text: str) -> str:
+    # An {% if %} that came out empty may leave two blank lines where one was meant.
+    text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text.replace("\r\n", "\n"))
+    return text.strip("\n").rstrip()
+
+
+def _read_default(kind: str) -> tuple[str, str]:
+    path = DEFAULTS_DIR / f"{kind}.txt"
+    shown = f"messaging/defaults/{kind}.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first = lines[0]
+    if not first.startswith("Subject:") or not first.removeprefix("Subject:").strip():
+        raise FileProblemsError([(shown, 1, "the first line must be `Subject: …` with a subject")])
+    if len(lines) < 3 or lines[1].strip():
+        raise FileProblemsError([(shown, 2, "the subject must be followed by one blank line, then the body")])
+    subject = first.removeprefix("Subject:").strip()
+    body = "\n".join(lines[2:]).rstrip("\n")
+    problems = check_template(subject, body)
+    if problems:
+        # The subject is the file's line 1; the body's line n is the file's line n + 2.
+        raise FileProblemsError(
+            [(shown, 1 if p.part == "subject" else (p.line or 1) + 2, p.message) for p in problems]
+        )
+    return subject, body
+
+
+@cache
+def default_template(kind: str) -> tuple[str, str]:
+    """The shipped (subject, body) of a kind of message, read once and checked like an edited one.
+
+    Raises ValueError for an unknown kind, and FileProblemsError (file:line) for a broken file.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of message {kind!r}; allowed: {', '.join(KINDS)}")
+    return _read_default(kind)

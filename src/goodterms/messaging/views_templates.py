@@ -1,0 +1,93 @@
+"""The organization's message templates: the list with previews, the editor, and going back to the default.
+
+Everyone in the organization may read the templates; only the owner changes them, because a template is
+the starting point of every draft the members write.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
+from goodterms.messaging import templates_service, templating
+
+MAX_BODY = 20_000
+
+
+class TemplateForm(forms.Form):
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(
+        max_length=MAX_BODY,
+        strip=False,  # the body's blank lines are part of the message
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
+        help_text="Plain text with {{ field }} where a value goes; the fields are listed below the form.",
+    )
+
+
+def _kind(kind: str) -> str:
+    if kind not in templates_service.KIND_LABELS:
+        raise Http404("No such kind of message")
+    return kind
+
+
+@org_required
+def template_list(request: OrgRequest) -> HttpResponse:
+    rows = [
+        (info, templates_service.template_preview(info.subject, info.body, info.kind))
+        for info in templates_service.template_infos(request.org)
+    ]
+    return render(request, "messaging/template_list.html", {"rows": rows})
+
+
+@org_required
+def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
+    """Members see the template and its preview; the owner may check and save an edited one."""
+    kind = _kind(kind)
+    info = templates_service.template_info(request.org, kind)
+    problems: list[templating.Problem] = []
+    subject, body = info.subject, info.body
+    if request.method == "POST":
+        if not request.user.is_owner:
+            raise PermissionDenied("Only the organization's owner can change the message templates.")
+        form = TemplateForm(request.POST)
+        if form.is_valid():
+            subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+            problems = templating.check_template(subject, body)
+            if not problems and request.POST.get("action") != "check":
+                templates_service.template_save(
+                    org=request.org, kind=kind, subject=subject, body=body, user=request.user
+                )
+                messages.success(request, f"The {info.label.lower()} template is saved.")
+                return redirect("messaging:template-edit", kind=kind)
+    else:
+        form = TemplateForm(initial={"subject": info.subject, "body": info.body})
+    preview = None
+    if not problems and (not form.is_bound or form.is_valid()):
+        preview = templates_service.template_preview(subject, body, kind)
+    context = {
+        "info": info,
+        "form": form,
+        "problems": problems,
+        "preview": preview,
+        "checked": request.method == "POST",
+        "fields": templating.FIELDS.values(),
+        "can_edit": request.user.is_owner,
+    }
+    return render(request, "messaging/template_edit.html", context)
+
+
+@require_POST
+@owner_required
+def template_reset(request: OrgRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    label = templates_service.KIND_LABELS[kind].lower()
+    if templates_service.template_reset(org=request.org, kind=kind):
+        messages.success(request, f"The {label} template is back to goodterms' default.")
+    else:
+        messages.info(request, f"The {label} template was already the default.")
+    return redirect("messaging:template-edit", kind=kind)
