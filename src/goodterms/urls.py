@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("goodterms.accounts.urls")),
     path("clients/", include("goodterms.clients.urls")),
     path("exits/", include("goodterms.exits.urls")),
+    path("messages/", include("goodterms.messaging.urls")),
 ]

@@ -23,6 +23,7 @@ from goodterms.accounts.services import invitation_create
 from goodterms.clients.models import Client, Contact, ImportBatch
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
+from goodterms.messaging.models import Message, MessageTemplate
 
 
 @dataclass
@@ -34,6 +35,7 @@ class OrgData:
     invitation: Invitation | None = None
     batch: ImportBatch | None = None
     exit: Exit | None = None
+    message: Message | None = None
     secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
 
     @property
@@ -102,6 +104,23 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
         ),
     )
     data.secrets_.add(invoice)
+    contact = data.contacts[0]
+    subject = f"Goodbye {secrets.token_hex(4)}"
+    data.message = Message.objects.create(
+        organization=org,
+        exit=data.exit,
+        contact=contact,
+        kind="goodbye",
+        to_name=contact.name,
+        to_email=contact.email,
+        subject=subject,
+        body="Thank you for everything.",
+    )
+    template_subject = f"Template {secrets.token_hex(4)}"
+    MessageTemplate.objects.create(
+        organization=org, kind="goodbye", subject=template_subject, body="Hello {{ first_name }}"
+    )
+    data.secrets_ |= {subject, template_subject}
     return data
 
 
@@ -130,6 +149,13 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "exits:step-undo": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "exits:step-move": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "exits:step-invite": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "messaging:board": lambda b: {"exit_pk": b.exit.pk},  # type: ignore[union-attr]
+    "messaging:draft-goodbyes": lambda b: {"exit_pk": b.exit.pk},  # type: ignore[union-attr]
+    "messaging:draft-step": lambda b: {"exit_pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "messaging:edit": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
+    "messaging:coach": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
+    "messaging:eml": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
+    "messaging:mark": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
     "remove-member": lambda b: {"pk": b.owner.pk},
 }
 
@@ -146,7 +172,12 @@ LIST_URLS = {
     "exits:list",
     "exits:dashboard",
     "exits:calendar",
+    "messaging:templates",
 }
+
+# Pages of the signed-in organization's own settings, named by a kind rather than an id: org A's page must
+# never show org B's version, and org A's changes must never touch it.
+KIND_URLS = {"messaging:template-edit": {"kind": "goodbye"}, "messaging:template-reset": {"kind": "goodbye"}}
 
 # Pages that hold no organization's data (or, for the invitation, are reached only with its secret token).
 PUBLIC_URLS = {"setup", "login", "logout", "healthz", "accept-invitation", "invite", "exits:feed"}
@@ -163,7 +194,7 @@ def _url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 
 def test_every_url_is_classified():
     names = set(_url_names(get_resolver().url_patterns))
-    unclassified = names - set(OBJECT_URLS) - LIST_URLS - PUBLIC_URLS
+    unclassified = names - set(OBJECT_URLS) - LIST_URLS - PUBLIC_URLS - set(KIND_URLS)
     assert not unclassified, f"classify these URLs in {__file__}: {sorted(unclassified)}"
 
 
@@ -185,6 +216,8 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
             ExitStep.objects.filter(organization=data.org).values_list("key", "due", "done_on", "moved_to")
         ),
         sorted(ReadinessItem.objects.filter(organization=data.org).values_list("title", "done_at")),
+        sorted(Message.objects.filter(organization=data.org).values_list("subject", "body", "state")),
+        sorted(MessageTemplate.objects.filter(organization=data.org).values_list("kind", "subject", "body")),
     )
 
 
@@ -218,3 +251,15 @@ def test_org_a_never_sees_org_b_in_any_list_search_or_export(client_a, two_orgs)
                 assert not leaked, f"{name}?q={probe}{extra} shows org B's {leaked}"
                 seen_a |= any(c.name in text for c in a.clients)
     assert seen_a, "the lists show org A's own clients (the crawl looked at real pages)"
+
+
+def test_org_a_edits_only_its_own_templates(client_a, two_orgs):
+    _, b = two_orgs
+    before = _snapshot(b)
+    for name, kwargs in KIND_URLS.items():
+        url = reverse(name, kwargs=kwargs)
+        page = client_a.get(url)
+        text = page.content.decode() if page.status_code == 200 else ""
+        assert not [secret for secret in b.secrets_ if secret in text], name
+        client_a.post(url, {"subject": "Hijacked", "body": "Hello {{ first_name }}, hijacked."})
+    assert _snapshot(b) == before

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from goodterms.clients.models import Client, Contact
+from goodterms.messaging.services import draft_goodbyes
 from tests.browser.conftest import BROWSER, sign_in
 from tests.conftest import PASSWORD
 from tests.exits.conftest import start_for
@@ -47,9 +48,22 @@ def test_pages_are_labelled_landmarked_and_fit_the_screen(page, alice, acme, wid
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, alice.email, PASSWORD)
     other = Client.objects.create(organization=alice.organization, name="Initech")
-    Contact.objects.create(organization=alice.organization, client=other, name="Peter Gibbons")
+    Contact.objects.create(
+        organization=alice.organization,
+        client=other,
+        name="Peter Gibbons",
+        email="peter@initech.example",
+        together_notes="the TPS report clean-up",
+    )
     exit_ = start_for(other, alice)
-    for path in _pages(acme, exit_):
+    message = draft_goodbyes(exit_=exit_, user=alice).created[0]
+    for path in [
+        *_pages(acme, exit_),
+        f"/messages/exit/{exit_.pk}/",
+        f"/messages/{message.pk}/",
+        "/messages/templates/",
+        "/messages/templates/goodbye/",
+    ]:
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert page.evaluate(UNLABELLED_CONTROLS) == [], f"{path}: controls without a label"

@@ -25,7 +25,15 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-FACT_FIELDS = ("initiated_by", "reason", "notice_date", "end_date", "money_affected", "feeling")
+FACT_FIELDS = (
+    "initiated_by",
+    "reason",
+    "notice_date",
+    "end_date",
+    "money_affected",
+    "feeling",
+    "handover_to",
+)
 
 
 class ExitFactsForm(forms.ModelForm[Exit]):
@@ -45,6 +53,10 @@ class ExitFactsForm(forms.ModelForm[Exit]):
             "reason": "Why?",
             "money_affected": "Money is affected",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handover_to"].validators.append(validate_single_line)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -61,6 +61,12 @@ class Exit(OrgOwned):
     notice_date = models.DateField(help_text="The day you tell the client (or they told you).")
     end_date = models.DateField(help_text="The last working day.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    handover_to = models.CharField(
+        "who takes over",
+        max_length=200,
+        blank=True,
+        help_text="The person or firm who takes the work on, named in the notice and handover messages.",
+    )
     # "Be sure the job is really over": the goodbyes wait for the checklist, unless the user says why not.
     readiness_override = models.TextField(blank=True)
     readiness_overridden_by = models.ForeignKey(

@@ -101,7 +101,7 @@ def replan(exit_: Exit, *, today: date | None = None) -> playbook.Plan:
                 row.contact_name = contacts[contact_key].name
             elif planned.contact is not None:
                 row.contact_name = planned.contact.name
-            if row.pk is None:
+            if row._state.adding:
                 new_rows.append(row)
             else:
                 row.save()
@@ -143,6 +143,7 @@ class ExitStart:
     money_affected: bool
     feeling: str
     playbook_id: str = ""  # empty: chosen from the facts
+    handover_to: str = ""
     deliverables: tuple[str, ...] = ()
     invoices: tuple[str, ...] = ()
 
@@ -170,6 +171,7 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
                 feeling=start.feeling,
                 notice_date=start.notice_date,
                 end_date=start.end_date,
+                handover_to=start.handover_to,
             )
             for kind, titles in (
                 (ReadinessItem.Kind.DELIVERABLE, start.deliverables),

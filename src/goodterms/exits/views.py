@@ -84,6 +84,7 @@ def exit_start(request: OrgRequest, client_pk: int) -> HttpResponse:
             playbook_id=data["playbook"],
             deliverables=data["deliverables"],
             invoices=data["invoices"],
+            handover_to=data["handover_to"],
         )
         try:
             exit_ = services.exit_start(client=client, user=request.user, start=start)

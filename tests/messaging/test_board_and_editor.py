@@ -1,0 +1,213 @@
+"""One goodbye per person, the coaching, sending rules (tone, readiness, notice after the call), by hand."""
+
+from __future__ import annotations
+
+import email
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from goodterms.clients.models import Contact
+from goodterms.exits import services as exit_services
+from goodterms.exits.models import Exit, ExitStep
+from goodterms.messaging import services
+from goodterms.messaging.followup import followup_once
+from goodterms.messaging.models import Message, MessageTemplate, Outbox
+from tests.exits.conftest import start_for
+
+TODAY = date.today()  # noqa: DTZ011
+
+
+@pytest.fixture
+def ready_exit(acme, alice) -> Exit:
+    """Acme's exit with the call done and the checklist clear: the goodbyes are open."""
+    Contact.objects.filter(name="Dana Diaz").update(together_notes="the spring relaunch of the shop")
+    Contact.objects.filter(name="Eli Evans").update(together_notes="the new checkout")
+    exit_ = start_for(acme, alice, deliverables=(), invoices=())
+    for pk in (
+        exit_.steps.filter(phase__in=["prepare", "notice"])
+        .order_by("due", "position")
+        .values_list("pk", flat=True)
+    ):
+        exit_services.step_done(step=ExitStep.objects.get(pk=pk), user=alice, on=TODAY)
+    return exit_
+
+
+def _goodbye(exit_: Exit, name: str) -> Message:
+    return Message.objects.get(exit=exit_, kind="goodbye", to_name=name)
+
+
+def test_one_personal_goodbye_per_person_and_a_call_for_the_phone_person(client_a, ready_exit):
+    response = client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    assert response.status_code == 302
+    dana, eli = _goodbye(ready_exit, "Dana Diaz"), _goodbye(ready_exit, "Eli Evans")
+    assert dana.channel == "email" and dana.to_email == "dana@acme.example"
+    assert "Dana" in dana.body and "Hi all" not in dana.body and "{{" not in dana.body
+    assert eli.channel == "call" and "+44 20 7946 0000" in eli.body and "the new checkout" in eli.body
+    assert dana.step is not None and dana.step.key == f"goodbye:{dana.contact_id}"
+    # Drafting again makes no second message for anyone.
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    assert Message.objects.filter(exit=ready_exit, kind="goodbye").count() == 2
+    board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    assert board.count("Drafted") == 2
+
+
+def test_a_missing_field_is_named_and_the_others_are_still_drafted(client_a, acme_exit, org_a):
+    MessageTemplate.objects.create(
+        organization=org_a,
+        kind="goodbye",
+        subject="Thank you",
+        body="Dear {{ first_name }}, thanks for {{ together }}.",
+    )
+    Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
+    Contact.objects.filter(name="Eli Evans").update(preferred_channel="email")
+    page = client_a.post(
+        reverse("messaging:draft-goodbyes", args=[acme_exit.pk]), follow=True
+    ).content.decode()
+    assert Message.objects.filter(exit=acme_exit, kind="goodbye", to_name="Dana Diaz").exists()
+    assert "No draft for Eli Evans" in page and "together" in page
+    assert not Message.objects.filter(exit=acme_exit, to_name="Eli Evans").exists()
+
+
+def test_the_coach_answers_with_offsets_and_the_editor_coaches_without_javascript(client_a, ready_exit):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    text = "Hi all, as I already told you, the project is over."
+    answer = client_a.post(
+        reverse("messaging:coach", args=[dana.pk]),
+        json.dumps({"body": text}),
+        content_type="application/json",
+    )
+    data = answer.json()
+    assert answer.status_code == 200 and data["findings"]
+    assert any(text[f["start"] : f["end"]].lower() == "hi all" for f in data["findings"])
+    page = client_a.post(
+        reverse("messaging:edit", args=[dana.pk]), {"action": "check", "subject": "Bye", "body": text}
+    ).content.decode()
+    assert "Hi all" in page and "severity-" in page
+
+
+def test_errors_need_send_anyway_which_is_recorded(client_a, ready_exit):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    bad = "Hi all, as I already told you, the project is over."
+    refused = client_a.post(
+        reverse("messaging:edit", args=[dana.pk]), {"action": "send", "subject": "Bye", "body": bad}
+    )
+    assert "Send anyway" in refused.content.decode()
+    dana.refresh_from_db()
+    assert dana.state == "draft" and dana.body == bad  # the edit is kept, nothing queued
+    assert not Outbox.objects.exists()
+    client_a.post(
+        reverse("messaging:edit", args=[dana.pk]),
+        {"action": "send", "subject": "Bye", "body": bad, "send_anyway": "1"},
+    )
+    dana.refresh_from_db()
+    assert dana.state == "queued" and dana.send_anyway and dana.send_anyway_errors
+    assert dana.message_id and Outbox.objects.filter(message=dana).exists()
+
+
+def test_goodbyes_wait_for_the_readiness_check(client_a, acme_exit):
+    Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
+    client_a.post(reverse("messaging:draft-goodbyes", args=[acme_exit.pk]))
+    dana = _goodbye(acme_exit, "Dana Diaz")
+    page = client_a.post(
+        reverse("messaging:edit", args=[dana.pk]),
+        {"action": "send", "subject": dana.subject, "body": dana.body},
+        follow=True,
+    ).content.decode()
+    assert "Not yet" in page
+    dana.refresh_from_db()
+    assert dana.state == "draft"
+
+
+def test_a_notice_is_held_until_the_call_is_done(client_a, acme_exit, alice):
+    Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
+    written = acme_exit.steps.get(message_kind="notice")
+    response = client_a.post(reverse("messaging:draft-step", args=[acme_exit.pk, written.pk]))
+    notice = Message.objects.get(exit=acme_exit, kind="notice")
+    assert response["Location"] == reverse("messaging:edit", args=[notice.pk])
+    assert notice.to_name == "Dana Diaz"  # the primary contact
+    client_a.post(
+        reverse("messaging:edit", args=[notice.pk]),
+        {"action": "send", "subject": notice.subject, "body": notice.body, "send_anyway": "1"},
+    )
+    notice.refresh_from_db()
+    assert notice.state == "held" and "Held until" in notice.held_reason
+    assert not Outbox.objects.exists()
+    for pk in acme_exit.steps.filter(
+        channel__in=["call", "meeting"], phase__in=["prepare", "notice"]
+    ).values_list("pk", flat=True):
+        exit_services.step_done(step=ExitStep.objects.get(pk=pk), user=alice, on=TODAY)
+    assert followup_once() is True
+    notice.refresh_from_db()
+    assert notice.state == "queued" and Outbox.objects.filter(message=notice).exists()
+
+
+def test_eml_download_and_sending_by_hand_ticks_the_step(client_a, ready_exit):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    download = client_a.get(reverse("messaging:eml", args=[dana.pk]))
+    assert download["Content-Type"] == "message/rfc822"
+    parsed = email.message_from_bytes(download.content)
+    assert parsed["To"].endswith("<dana@acme.example>") and "," not in parsed["To"]
+    assert parsed["X-Unsent"] == "1" and parsed["Subject"] == dana.subject
+    client_a.post(reverse("messaging:mark", args=[dana.pk]), {"action": "sent-by-hand"})
+    dana.refresh_from_db()
+    assert dana.state == "sent-by-hand"
+    step = ExitStep.objects.get(pk=dana.step.pk)  # type: ignore[union-attr]
+    assert step.done_on == TODAY
+    board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    assert "Sent" in board
+    eli = _goodbye(ready_exit, "Eli Evans")
+    client_a.post(reverse("messaging:mark", args=[eli.pk]), {"action": "called"})
+    assert "Called instead" in client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+
+
+@pytest.mark.parametrize("name", ["messaging:edit", "messaging:coach", "messaging:eml", "messaging:mark"])
+def test_it_checks_ownership(client_c, ready_exit, client_a, name):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    url = reverse(name, args=[dana.pk])
+    assert client_c.get(url).status_code in (404, 405)
+    assert client_c.post(url, {"action": "sent-by-hand"}).status_code == 404
+    assert client_c.get(reverse("messaging:board", args=[ready_exit.pk])).status_code == 404
+    dana.refresh_from_db()
+    assert dana.state == "draft"
+
+
+def test_a_message_never_has_more_than_one_recipient(ready_exit, alice):
+    contact = Contact.objects.get(name="Dana Diaz")
+    contact.email = "dana@acme.example"
+    message = services.draft(exit_=ready_exit, contact=contact, kind="goodbye", user=alice)
+    Message.objects.filter(pk=message.pk).update(to_email="dana@acme.example, eli@acme.example")
+    message.refresh_from_db()
+    with pytest.raises(services.MessageRefused):
+        services.send(message=message, user=alice, send_anyway=True)
+    assert not Outbox.objects.exists()
+
+
+def test_the_worker_runs_the_followup():
+    from goodterms.cli.worker import registered_jobs
+
+    assert followup_once in registered_jobs()
+
+
+def test_a_message_sent_by_the_worker_ticks_its_step(client_a, ready_exit):
+    from goodterms.messaging.jobs import send_messages_once
+
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    client_a.post(
+        reverse("messaging:edit", args=[dana.pk]),
+        {"action": "send", "subject": dana.subject, "body": dana.body},
+    )
+    while send_messages_once():
+        pass
+    dana.refresh_from_db()
+    assert dana.state == "sent"
+    assert followup_once() is True
+    assert dana.step is not None and ExitStep.objects.get(pk=dana.step.pk).done_on is not None
+    assert followup_once() is False
