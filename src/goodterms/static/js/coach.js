@@ -49,7 +49,8 @@
     if (!findings.length) list.append(el("li", { class: "finding" }, "Nothing a client would take badly."));
     findings.forEach((f) => {
       const item = el("li", { class: "finding severity-" + f.severity });
-      item.append(el("strong", {}, f.severity.charAt(0).toUpperCase() + f.severity.slice(1)));
+      const label = f.category === "unanswered-question" ? "The client may ask" : f.severity.charAt(0).toUpperCase() + f.severity.slice(1);
+      item.append(el("strong", {}, label));
       item.append(document.createTextNode((f.words ? ": “" + f.words + "”" : "") + " — " + f.message + " "));
       if (f.replacement) {
         const button = el("button", { type: "button", class: "button apply" }, "Use “" + f.replacement + "”");
