@@ -211,3 +211,17 @@ def test_a_message_sent_by_the_worker_ticks_its_step(client_a, ready_exit):
     assert followup_once() is True
     assert dana.step is not None and ExitStep.objects.get(pk=dana.step.pk).done_on is not None
     assert followup_once() is False
+
+
+def test_the_user_may_email_someone_the_plan_would_call(client_a, ready_exit):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    call = _goodbye(ready_exit, "Eli Evans")
+    assert call.channel == "call"
+    response = client_a.post(reverse("messaging:mark", args=[call.pk]), {"action": "email-instead"})
+    email_draft = Message.objects.get(exit=ready_exit, to_name="Eli Evans", channel="email")
+    assert response["Location"] == reverse("messaging:edit", args=[email_draft.pk])
+    assert email_draft.to_email == "eli@acme.example" and "the new checkout" in email_draft.body
+    call.refresh_from_db()
+    assert call.state == "cancelled"
+    board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    assert board.count("Drafted") == 2

@@ -403,3 +403,22 @@ def replacement_for(finding: tone.Finding, text: str, first: str) -> str | None:
         words = text[finding.start : finding.end].split()
         return f"{words[0]} {first}" if words else None
     return None
+
+
+def email_instead(*, message: Message, user: User) -> Message:
+    """The user prefers to write to someone the plan would call: the call task goes, an email draft comes."""
+    if message.channel != Message.Channel.CALL or message.state not in EDITABLE_STATES:
+        raise MessageRefused("Only a call that is not done yet can become an email.")
+    if message.exit is None or message.contact is None:
+        raise MessageRefused("This call belongs to no exit or contact any more.")
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(state=Message.State.CANCELLED)
+        record(message, user, "Replaced by an email, at the user's choice.")
+        return draft(
+            exit_=message.exit,
+            contact=message.contact,
+            kind=message.kind,
+            user=user,
+            step=message.step,
+            channel=Message.Channel.EMAIL,
+        )

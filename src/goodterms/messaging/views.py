@@ -243,6 +243,10 @@ def mark(request: OrgRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
     action = request.POST.get("action", "")
     try:
+        if action == "email-instead":
+            replacement = services.email_instead(message=message, user=request.user)
+            messages.success(request, f"An email to {replacement.to_name} is drafted instead of the call.")
+            return redirect("messaging:edit", pk=replacement.pk)
         if action == "confirm-delivered":
             outbox.confirm_delivered(message, request.user)
         elif action == "resend":
