@@ -225,3 +225,18 @@ def test_the_user_may_email_someone_the_plan_would_call(client_a, ready_exit):
     assert call.state == "cancelled"
     board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
     assert board.count("Drafted") == 2
+
+
+def test_an_edited_draft_is_plain_text_never_a_template_again(client_a, ready_exit):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    typed = "Hi Dana,\n\nI wrote {{ first_name }} and {% if x %}braces{% endif %} on purpose.\n\nAlice"
+    client_a.post(
+        reverse("messaging:edit", args=[dana.pk]),
+        {"action": "save", "subject": "{{ client }}", "body": typed},
+    )
+    dana.refresh_from_db()
+    assert (dana.subject, dana.body) == ("{{ client }}", typed)
+    parsed = email.message_from_bytes(client_a.get(reverse("messaging:eml", args=[dana.pk])).content)
+    assert parsed["Subject"] == "{{ client }}"
+    assert "{{ first_name }} and {% if x %}braces{% endif %}" in parsed.get_payload(decode=True).decode()
