@@ -239,4 +239,6 @@ def test_an_edited_draft_is_plain_text_never_a_template_again(client_a, ready_ex
     assert (dana.subject, dana.body) == ("{{ client }}", typed)
     parsed = email.message_from_bytes(client_a.get(reverse("messaging:eml", args=[dana.pk])).content)
     assert parsed["Subject"] == "{{ client }}"
-    assert "{{ first_name }} and {% if x %}braces{% endif %}" in parsed.get_payload(decode=True).decode()
+    payload = parsed.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert "{{ first_name }} and {% if x %}braces{% endif %}" in payload.decode()
