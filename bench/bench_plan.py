@@ -758,8 +758,7 @@ def report_web(
         )
     print()
     print(
-        "queries: in one call, the last untimed one; exit_start writes each planned step with its own "
-        "INSERT, so its count grows with the plan."
+        "queries: in one call, the last untimed one; exit_start writes a new plan's steps in one INSERT."
     )
     if not pg_timings:
         print("PostgreSQL was not measured (see the note above).")
