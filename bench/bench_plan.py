@@ -757,9 +757,7 @@ def report_web(
             + "/".join(str(n) for n in counts)
         )
     print()
-    print(
-        "queries: in one call, the last untimed one; exit_start writes a new plan's steps in one INSERT."
-    )
+    print("queries: in one call, the last untimed one; exit_start writes a new plan's steps in one INSERT.")
     if not pg_timings:
         print("PostgreSQL was not measured (see the note above).")
 
