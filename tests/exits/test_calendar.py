@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from goodterms.accounts.models import Organization, User, hash_token
+from goodterms.accounts.models import Organization, User, hash_token, user_zone
 from goodterms.clients.models import Client, Contact
-from goodterms.exits import calendar, views_calendar
+from goodterms.exits import views_calendar
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep
 
 TODAY = date.today()  # noqa: DTZ011 (steps are dated in days; every test keeps a day's margin either side)
@@ -284,9 +284,9 @@ def test_the_invitation_needs_a_sign_in(client, alice, acme_exit):
 def test_an_unknown_time_zone_falls_back_to_the_servers(alice, settings):
     settings.TIME_ZONE = "Europe/Paris"
     alice.time_zone = "Mars/Olympus_Mons"
-    assert calendar.user_zone(alice) == ZoneInfo("Europe/Paris")
+    assert user_zone(alice) == ZoneInfo("Europe/Paris")
     alice.time_zone = "Asia/Tokyo"
-    assert calendar.user_zone(alice) == ZoneInfo("Asia/Tokyo")
+    assert user_zone(alice) == ZoneInfo("Asia/Tokyo")
 
 
 # --- the feed settings page -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -88,6 +89,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+def user_zone(user: User) -> ZoneInfo:
+    """The user's time zone, or the server's when blank or unknown: a typo must not break a page or a file."""
+    for name in (user.time_zone, settings.TIME_ZONE):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
 
 
 class Invitation(OrgOwned):

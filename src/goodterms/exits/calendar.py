@@ -11,10 +11,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,17 +33,6 @@ ZONE_MARGIN = timedelta(days=366)
 
 # Control characters other than tab and newline are not allowed in iCalendar text (RFC 5545 3.3.11).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def user_zone(user: User) -> ZoneInfo:
-    """The user's time zone, or the server's when blank or unknown: a typo must not break a download."""
-    for name in (user.time_zone, settings.TIME_ZONE):
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
 
 
 def step_uid(step: ExitStep, host: str) -> str:

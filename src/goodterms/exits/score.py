@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from goodterms import playbook
+from goodterms.exits import services
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
 
 WRITTEN_KINDS = {"notice", "completion", "handover", "sour-ending", "reply-to-termination"}
@@ -61,10 +62,7 @@ def _notice(exit_: Exit) -> Point:
         end_date=exit_.end_date,
         initiated_by=exit_.initiated_by,
         money_affected=exit_.money_affected,
-        policy=playbook.NoticePolicy(
-            minimum_days=exit_.organization.minimum_notice_days,
-            money_days=exit_.organization.money_notice_days,
-        ),
+        policy=services.policy_for(exit_.organization),
         contract_notice_days=exit_.client.contract_notice_days,
     )
     required = playbook.required_notice_days(facts)

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from goodterms.accounts.decorators import OrgRequest, org_required
-from goodterms.accounts.models import Organization, User, hash_token
+from goodterms.accounts.models import Organization, User, hash_token, user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits import calendar
@@ -76,7 +76,7 @@ def step_invite(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
     body = calendar.step_invitation(
         step,
         organizer=request.user,
-        tz=calendar.user_zone(request.user),
+        tz=user_zone(request.user),
         host=_host(request),
         contacts=list(contacts),
         sequence=sequence,
@@ -139,7 +139,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     user, org = feed_.user, feed_.organization
     if not user.is_active or user.organization_id != org.pk:
         raise Http404
-    tz = calendar.user_zone(user)
+    tz = user_zone(user)
     now = timezone.now()
     today = now.astimezone(tz).date()
     upcoming = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from goodterms.exits.models import Exit
 from goodterms.messaging import services
-from goodterms.messaging.models import Message
 
 
 def followup_once() -> bool:
@@ -24,14 +23,5 @@ def followup_once() -> bool:
         .distinct()
         .select_related("client", "organization")
     )
-    ticked = 0
-    for exit_ in behind[:50]:
-        before = Message.objects.filter(
-            exit=exit_, step__done_on__isnull=True, state__in=services.DONE_STATES
-        ).count()
-        services.follow_steps(exit_=exit_)
-        after = Message.objects.filter(
-            exit=exit_, step__done_on__isnull=True, state__in=services.DONE_STATES
-        ).count()
-        ticked += before - after
+    ticked = sum(services.follow_steps(exit_=exit_) for exit_ in behind[:50])
     return bool(released or ticked)

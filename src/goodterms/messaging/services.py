@@ -309,13 +309,16 @@ def mark(*, message: Message, user: User, action: str) -> None:
             Message.objects.filter(pk=message.pk).update(state=state, sent_at=now)
         record(message, user, MARKS[action])
     message.refresh_from_db()
-    follow_steps(exit_=message.exit) if message.exit else None
+    if message.exit is not None:
+        follow_steps(exit_=message.exit)
 
 
-def follow_steps(*, exit_: Exit) -> None:
-    """A message sent (or a call made) ticks off its plan step: the plan and the score follow the record."""
+def follow_steps(*, exit_: Exit) -> int:
+    """A message sent (or a call made) ticks off its plan step: the plan and the score follow the record.
+    Returns how many steps it ticked off."""
     if not exit_.is_running:
-        return
+        return 0
+    ticked = 0
     done = (
         scoped(Message, exit_.organization)
         .filter(exit=exit_, state__in=DONE_STATES, step__isnull=False, step__done_on__isnull=True)
@@ -336,6 +339,8 @@ def follow_steps(*, exit_: Exit) -> None:
             )
         except exit_services.ExitNotPossible:
             continue
+        ticked += 1
+    return ticked
 
 
 @dataclass(frozen=True)

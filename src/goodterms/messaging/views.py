@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goodterms.accounts.decorators import OrgRequest, org_required
-from goodterms.accounts.models import User
+from goodterms.accounts.models import user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits.models import Exit, ExitStep
@@ -24,13 +23,6 @@ from goodterms.messaging import outbox, services
 from goodterms.messaging.models import Message, MessageEvent
 
 MAX_BODY = 50_000
-
-
-def user_zone(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 @org_required
@@ -258,6 +250,5 @@ def mark(request: OrgRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, services.MARKS.get(action, "Done."))
     if message.exit_id:
-        services.follow_steps(exit_=message.exit) if message.exit else None
         return redirect("messaging:board", exit_pk=message.exit_id)
     return redirect("messaging:edit", pk=message.pk)
