@@ -63,6 +63,7 @@ from bench.bench_web import (
     seed_rows,
     time_page,
 )
+from goodterms.lib.vocabulary import Reason
 from goodterms.playbook import (
     INITIATORS,
     REASONS,
@@ -405,7 +406,7 @@ def seed(out: Path) -> None:
             initiated_by=initiated_by,
             reason="client-decision"
             if initiated_by == "client"
-            else rng.choice([r for r in Exit.Reason.values if r != "client-decision"]),
+            else rng.choice([r for r in Reason.values() if r != Reason.CLIENT_DECISION]),
             notice_date=notice,
             end_date=notice + timedelta(days=rng.randint(21, 90)),
             money_affected=rng.random() < 0.25,
@@ -635,7 +636,7 @@ def report_engine(
 
     print()
     print(
-        "Part 1b. business days: goodterms.playbook.calendar.add_days(anchor, n, 'business', country) "
+        "Part 1b. business days: goodterms.playbook.business_days.add_days(anchor, n, 'business', country) "
         f"against numpy {np.__version__} busday_offset (weekmask Mon-Fri; for GB the same holidays "
         f"package's dates, as holidays=); the same {day_stats['pairs']:,} (anchor, n) pairs, anchors over "
         f"{FIRST_DAY.year}-{LAST_DAY.year}, n from -{MAX_OFFSET} to {MAX_OFFSET}; best of {rounds} rounds."

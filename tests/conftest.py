@@ -10,6 +10,7 @@ from django.test import Client as HttpClient
 from goodterms.accounts.middleware import forget_setup_state
 from goodterms.accounts.models import Organization, SiteSetup, User
 from goodterms.clients.models import Client, Contact
+from goodterms.lib.vocabulary import PreferredChannel
 
 PASSWORD = "correct horse battery staple"
 
@@ -110,7 +111,7 @@ def acme(org_a: Organization) -> Client:
         client=acme,
         name="Eli Evans",
         email="eli@acme.example",
-        preferred_channel=Contact.Channel.PHONE,
+        preferred_channel=PreferredChannel.PHONE,
         phone="+44 20 7946 0000",
     )
     return acme

@@ -109,12 +109,12 @@ def test_the_generated_playbook_list_is_current():
 
 
 def test_every_template_field_and_message_kind_is_in_docs_messages_md():
-    from goodterms.messaging.models import KINDS
+    from goodterms.lib.vocabulary import MessageKind
     from goodterms.messaging.templating import FIELDS
 
     text = (ROOT / "docs" / "messages.md").read_text()
     missing = [f"field {name}" for name in FIELDS if f"| `{name}` |" not in text]
-    missing += [f"kind {kind}" for kind, _label in KINDS if f"| `{kind}` |" not in text]
+    missing += [f"kind {kind}" for kind in MessageKind.values() if f"| `{kind}` |" not in text]
     assert not missing, (
         f"docs/messages.md lacks {missing}: describe the kinds, or run `make docs` for the fields"
     )

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from goodterms.accounts.models import Organization
+from goodterms.lib.vocabulary import Channel
 from goodterms.messaging import jobs, outbox
 from goodterms.messaging.models import Message, MessageEvent, Outbox
 from goodterms.messaging.outbox import NotSendable, SendFailure
@@ -102,7 +103,7 @@ def test_a_line_break_in_the_body_is_fine(org_a):
 
 def test_a_call_is_not_queued(org_a):
     with pytest.raises(NotSendable, match="call"):
-        outbox.queue(make_message(org_a, channel=Message.Channel.CALL))
+        outbox.queue(make_message(org_a, channel=Channel.CALL))
 
 
 @pytest.mark.parametrize(

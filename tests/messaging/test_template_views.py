@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from goodterms.lib.vocabulary import MessageKind
 from goodterms.messaging import templating
-from goodterms.messaging.models import KINDS, MessageTemplate
+from goodterms.messaging.models import MessageTemplate
 from goodterms.messaging.templates_service import template_for
 
 GOODBYE = reverse("messaging:template-edit", args=["goodbye"])
@@ -21,7 +22,7 @@ def test_the_list_shows_every_kind_with_a_preview(client_a):
     response = client_a.get(reverse("messaging:templates"))
     assert response.status_code == 200
     html = response.content.decode()
-    for kind, label in KINDS:
+    for kind, label in MessageKind.choices():
         assert label in html
         assert reverse("messaging:template-edit", args=[kind]) in html
     assert "Hi Dana," in html  # the previews are filled in with the example fields

@@ -215,7 +215,7 @@ def test_every_field_is_documented_with_an_example():
 
 
 def test_a_default_template_must_start_with_a_subject_line(tmp_path, monkeypatch):
-    from goodterms.yamlnodes import FileProblemsError
+    from goodterms.lib.yamlnodes import FileProblemsError
 
     monkeypatch.setattr(templating, "DEFAULTS_DIR", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Hi {{ first_name }}\n\nBody")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from goodterms.accounts import ratelimit
 from goodterms.accounts.models import Organization, User
-from goodterms.clients.validation import validate_email_address, validate_single_line
+from goodterms.common.validators import validate_email_address, validate_single_line
 
 
 class PasswordPairMixin(forms.Form):

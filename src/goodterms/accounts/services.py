@@ -6,10 +6,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from goodterms.accounts.models import Invitation, Organization, SiteSetup, User, hash_token
+from goodterms.lib.refused import Refused
 
 
-class AlreadySetUp(Exception):
+class AlreadySetUp(Refused):
     """The one-time setup has been done; there is nothing to set up twice."""
+
+    def __init__(self) -> None:
+        super().__init__("goodterms is already set up.")
 
 
 def setup_create_owner(*, organization_name: str, name: str, email: str, password: str) -> User:

@@ -22,7 +22,7 @@ from goodterms.accounts.forms import (
 from goodterms.accounts.middleware import forget_setup_state, setup_done
 from goodterms.accounts.models import Invitation
 from goodterms.accounts.orgscope import get_for_org, scoped
-from goodterms.clients.validation import normalize_email_address
+from goodterms.common.validators import normalize_email_address
 
 
 def setup(request: HttpRequest) -> HttpResponse:

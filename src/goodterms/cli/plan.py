@@ -35,7 +35,7 @@ from goodterms.playbook import (
     load_playbook,
     plan,
 )
-from goodterms.playbook.calendar import country_code
+from goodterms.playbook.business_days import country_code
 
 WIDTH = 100
 DATE_COLUMN = 25  # where titles, whys and talking points start, after "2026-06-01 Mon  email    "

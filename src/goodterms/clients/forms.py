@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from goodterms.clients.models import Client, Contact, normalize_tags
-from goodterms.clients.validation import normalize_email_address, validate_single_line
+from goodterms.common.validators import normalize_email_address, validate_single_line
 
 
 class ClientForm(forms.ModelForm[Client]):

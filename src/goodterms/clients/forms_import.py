@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 
 from goodterms.clients import importing
 from goodterms.clients.models import Client
-from goodterms.clients.validation import validate_single_line
+from goodterms.common.validators import validate_single_line
 
 
 class ImportUploadForm(forms.Form):

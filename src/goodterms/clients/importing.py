@@ -31,7 +31,9 @@ from django.core.exceptions import ValidationError
 from goodterms.clients.exporting import FORMULA_TRIGGERS
 from goodterms.clients.forms import ClientForm, ContactForm
 from goodterms.clients.models import Client, Contact, normalize_tags
-from goodterms.clients.validation import normalize_email_address
+from goodterms.common.validators import normalize_email_address
+from goodterms.lib.refused import Refused
+from goodterms.lib.vocabulary import PreferredChannel
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
@@ -43,12 +45,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
-class ImportFileError(Exception):
+class ImportFileError(Refused):
     """The file as a whole cannot be imported. `message` says why, where, and how to fix it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # --- the fields a column can be mapped to ----------------------------------------------------------
@@ -816,8 +814,8 @@ _STATUSES: dict[str, str] = {str(value).casefold(): str(value) for value in Clie
     str(label).casefold(): str(value) for value, label in Client.Status.choices
 }
 _CHANNELS: dict[str, str] = (
-    {str(value).casefold(): str(value) for value in Contact.Channel.values}
-    | {str(label).casefold(): str(value) for value, label in Contact.Channel.choices}
+    {str(value).casefold(): str(value) for value in PreferredChannel.values()}
+    | {str(label).casefold(): str(value) for value, label in PreferredChannel.choices()}
     | {
         "in-person": "in_person",
         "inperson": "in_person",
@@ -840,7 +838,7 @@ def _parse_channel(value: str) -> str:
     try:
         return _CHANNELS[value.casefold()]
     except KeyError:
-        allowed = ", ".join(str(label) for _, label in Contact.Channel.choices)
+        allowed = ", ".join(str(label) for _, label in PreferredChannel.choices())
         raise ValidationError(f"“{_clip(value)}” is not a channel; use one of {allowed}.") from None
 
 
@@ -990,7 +988,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             email=clean.get("email", ""),
             phone=clean.get("phone", ""),
             role=clean.get("role", ""),
-            preferred_channel=clean.get("preferred_channel") or Contact.Channel.EMAIL,
+            preferred_channel=clean.get("preferred_channel") or PreferredChannel.EMAIL,
             is_primary=bool(clean.get("is_primary")),
             together_notes=clean.get("together_notes", ""),
         )

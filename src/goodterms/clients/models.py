@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from goodterms.accounts.orgscope import OrgOwned
+from goodterms.lib.vocabulary import PreferredChannel
 
 
 class Client(OrgOwned):
@@ -53,17 +54,14 @@ def normalize_tags(raw: str) -> str:
 
 
 class Contact(OrgOwned):
-    class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        IN_PERSON = "in_person", "In person"
-
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=50, blank=True)
     role = models.CharField("role or title", max_length=200, blank=True)
-    preferred_channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    preferred_channel = models.CharField(
+        max_length=10, choices=PreferredChannel.choices(), default=PreferredChannel.EMAIL
+    )
     is_primary = models.BooleanField("primary contact", default=False)
     together_notes = models.TextField(
         "what we did together", blank=True, help_text="Used later to make each goodbye personal."

@@ -11,6 +11,7 @@ from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
 from goodterms.clients import importing, selectors
 from goodterms.clients.models import Client, Contact, ImportBatch
+from goodterms.lib.refused import Refused
 
 
 def client_archive(*, client: Client) -> None:
@@ -38,12 +39,11 @@ BULK_BATCH_SIZE = 1000
 STALE_IMPORT = timedelta(days=7)
 
 
-class ImportNotPossible(Exception):
+class ImportNotPossible(Refused):
     """The commit was refused and nothing was written; `message` says why."""
 
     def __init__(self, message: str, *, already_committed: bool = False) -> None:
         super().__init__(message)
-        self.message = message
         self.already_committed = already_committed
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from goodterms import playbook
-from goodterms.clients.validation import validate_single_line
+from goodterms.common.validators import validate_single_line
 from goodterms.exits.models import Exit, ReadinessItem
 
 MAX_ITEMS = 100

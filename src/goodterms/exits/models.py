@@ -14,31 +14,21 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from goodterms import playbook
 from goodterms.accounts.orgscope import OrgOwned
+from goodterms.lib.vocabulary import (
+    CONVERSATIONS,
+    Channel,
+    Feeling,
+    Initiator,
+    MessageKind,
+    Phase,
+    Reason,
+    StepStatus,
+)
 
 
 class Exit(OrgOwned):
-    class Initiator(models.TextChoices):
-        ME = "me", "I am ending it"
-        CLIENT = "client", "The client ended it"
-        MUTUAL = "mutual", "We agreed together"
-
-    class Reason(models.TextChoices):
-        PROJECT_COMPLETE = "project-complete", "The project is complete"
-        FIT = "fit", "It is no longer a good fit"
-        CAPACITY = "capacity", "I no longer have the capacity"
-        NEW_DIRECTION = "new-direction", "I am taking a new direction"
-        RETIRING = "retiring", "I am retiring"
-        FEE_CHANGE = "fee-change", "My fees are changing"
-        MANAGEMENT_CHANGE = "management-change", "Who manages the work is changing"
-        CLIENT_DECISION = "client-decision", "The client decided to stop"
-        CONFLICT = "conflict", "A disagreement or conflict"
-        OTHER = "other", "Something else"
-
-    class Feeling(models.TextChoices):
-        SMOOTH = "smooth", "Smooth"
-        SOUR = "sour", "Sour"
-
     class State(models.TextChoices):
         RUNNING = "running", "Running"
         CANCELLED = "cancelled", "Cancelled"
@@ -52,12 +42,14 @@ class Exit(OrgOwned):
         help_text="Who looks after this exit; their calendar feed shows its steps.",
     )
     playbook_id = models.CharField("playbook", max_length=64)
-    initiated_by = models.CharField(max_length=10, choices=Initiator.choices, default=Initiator.ME)
-    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    initiated_by = models.CharField(max_length=10, choices=Initiator.choices(), default=Initiator.ME)
+    reason = models.CharField(max_length=20, choices=Reason.choices(), default=Reason.OTHER)
     money_affected = models.BooleanField(
         default=False, help_text="A fee or management change that affects what the client pays."
     )
-    feeling = models.CharField("how it feels", max_length=10, choices=Feeling.choices, default=Feeling.SMOOTH)
+    feeling = models.CharField(
+        "how it feels", max_length=10, choices=Feeling.choices(), default=Feeling.SMOOTH
+    )
     notice_date = models.DateField(help_text="The day you tell the client (or they told you).")
     end_date = models.DateField(help_text="The last working day.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
@@ -97,7 +89,7 @@ class Exit(OrgOwned):
 
     @property
     def sour(self) -> bool:
-        return self.feeling == self.Feeling.SOUR
+        return self.feeling == Feeling.SOUR
 
     @property
     def notice_days(self) -> int:
@@ -113,9 +105,9 @@ class ExitStep(OrgOwned):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=300)
     why = models.TextField()
-    channel = models.CharField(max_length=10)
-    phase = models.CharField(max_length=20)
-    message_kind = models.CharField(max_length=30, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices())
+    phase = models.CharField(max_length=20, choices=Phase.choices())
+    message_kind = models.CharField(max_length=30, blank=True, choices=MessageKind.choices())
     talking_points = models.JSONField(default=list, blank=True)
     contact = models.ForeignKey(
         "clients.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -154,20 +146,13 @@ class ExitStep(OrgOwned):
     def is_locked(self) -> bool:
         return not self.is_done and bool(self.closed_gates)
 
-    def status(self, today: date | None = None) -> str:
-        """done, locked, overdue, today or upcoming: the same words as the plan engine's."""
-        today = today or timezone.localdate()
-        if self.is_done:
-            return "done"
-        if self.closed_gates:
-            return "locked"
-        if self.due < today:
-            return "overdue"
-        return "today" if self.due == today else "upcoming"
+    def status(self, today: date | None = None) -> StepStatus:
+        """done, locked, overdue, today or upcoming: the plan engine's own definition."""
+        return playbook.step_status(self.done_on, self.closed_gates, self.due, today or timezone.localdate())
 
     @property
     def is_meeting(self) -> bool:
-        return self.channel in ("call", "meeting")
+        return self.channel in CONVERSATIONS
 
 
 class ReadinessItem(OrgOwned):

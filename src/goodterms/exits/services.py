@@ -19,14 +19,12 @@ from goodterms.accounts.orgscope import scoped
 from goodterms.clients.models import Client, Contact
 from goodterms.exits import jobs
 from goodterms.exits.models import Exit, ExitEvent, ExitStep, ReadinessItem
+from goodterms.lib.refused import Refused
+from goodterms.lib.vocabulary import Feeling
 
 
-class ExitNotPossible(Exception):
-    """The change was refused and nothing was written; `message` says why, in the user's words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ExitNotPossible(Refused):
+    """The change to an exit was refused and nothing was written; `message` says why."""
 
 
 def policy_for(org: Organization) -> playbook.NoticePolicy:
@@ -153,7 +151,7 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
     if client.archived_at is not None:
         raise ExitNotPossible(f"{client.name} is archived. Restore the client first.")
     playbook_id = start.playbook_id or playbook.choose_playbook_id(
-        start.initiated_by, start.reason, start.money_affected, start.feeling == Exit.Feeling.SOUR
+        start.initiated_by, start.reason, start.money_affected, start.feeling == Feeling.SOUR
     )
     if playbook_id not in playbook.default_playbooks():
         raise ExitNotPossible(f"There is no playbook called {playbook_id!r}.")

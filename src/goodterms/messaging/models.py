@@ -12,24 +12,13 @@ from django.db import models
 from django.utils import timezone
 
 from goodterms.accounts.orgscope import OrgOwned
-
-KINDS = (
-    ("notice", "Notice"),
-    ("handover", "Handover"),
-    ("completion", "Completion"),
-    ("goodbye", "Goodbye"),
-    ("feedback-request", "Feedback request"),
-    ("referral-ask", "Referral ask"),
-    ("check-in", "Check-in"),
-    ("reply-to-termination", "Reply to a termination"),
-    ("sour-ending", "Sour ending"),
-)
+from goodterms.lib.vocabulary import Channel, MessageKind
 
 
 class MessageTemplate(OrgOwned):
     """An organization's own version of a kind's template; without one, the shipped default is used."""
 
-    kind = models.CharField(max_length=30, choices=KINDS)
+    kind = models.CharField(max_length=30, choices=MessageKind.choices())
     subject = models.CharField(max_length=300)
     body = models.TextField()
     updated_at = models.DateTimeField(default=timezone.now)
@@ -45,10 +34,6 @@ class MessageTemplate(OrgOwned):
 
 
 class Message(OrgOwned):
-    class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        CALL = "call", "Call"
-
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
         HELD = "held", "Held until the call"  # a notice waits until the plan's call step is done
@@ -70,8 +55,11 @@ class Message(OrgOwned):
     contact = models.ForeignKey(
         "clients.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
-    kind = models.CharField(max_length=30, choices=KINDS)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    kind = models.CharField(max_length=30, choices=MessageKind.choices())
+    # A message is an email, or the talking points of a call made instead.
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices(Channel.EMAIL, Channel.CALL), default=Channel.EMAIL
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     # Exactly one recipient, by construction: one name and one address, never a list.
     to_name = models.CharField(max_length=200)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import formatdate, make_msgid, parseaddr
@@ -24,6 +23,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from goodterms.lib import checks
+from goodterms.lib.refused import Refused
+from goodterms.lib.vocabulary import Channel
 from goodterms.messaging.models import Message, MessageEvent, Outbox
 
 log = logging.getLogger("goodterms.outbox")
@@ -52,34 +54,24 @@ QUEUEABLE = (Message.State.DRAFT, Message.State.HELD, Message.State.FAILED, Mess
 LIST_CHARACTERS = (",", ";", "<", ">")
 
 
-class NotSendable(ValueError):
-    """The message cannot be queued: the text says why in the user's words; `field` names the field."""
-
-    def __init__(self, text: str, *, field: str = "") -> None:
-        super().__init__(text)
-        self.field = field
+class NotSendable(Refused):
+    """The message cannot be queued: `message` says why in the user's words; `field` names the field."""
 
 
 # --- queueing ----------------------------------------------------------------------------------------------
 
 
-def _control_character(value: str) -> str | None:
-    for char in value:
-        # Cc: CR, LF, tab, NUL and friends; Zl/Zp: Unicode line breaks some mail software folds on.
-        if unicodedata.category(char) in {"Cc", "Zl", "Zp"}:
-            return char
-    return None
-
-
 def check_sendable(message: Message) -> None:
     """Refuse what could add a header or a recipient: one address, no line breaks in header-bound fields."""
-    if message.channel != Message.Channel.EMAIL:
+    if message.channel != Channel.EMAIL:
         raise NotSendable("This message is a call, not an email.", field="channel")
     for field, label in HEADER_FIELDS.items():
-        char = _control_character(getattr(message, field) or "")
+        char = checks.line_break(getattr(message, field) or "")
         if char is not None:
-            kind = "a line break" if char in "\r\n\u2028\u2029\x85" else f"a control character ({char!r})"
-            raise NotSendable(f"{label} ({field}) contains {kind}; remove it and try again.", field=field)
+            raise NotSendable(
+                f"{label} ({field}) contains {checks.describe_character(char)}; remove it and try again.",
+                field=field,
+            )
     if not message.to_email.strip():
         raise NotSendable("There is no address to send to (to_email is empty).", field="to_email")
     for field in ("to_email", "from_email"):
@@ -430,7 +422,8 @@ def send_one(worker_id: str) -> bool:
     try:
         email = build_email(message)
     except (NotSendable, ValueError) as error:
-        _fail(row, worker_id, SendFailure(str(error), permanent=True, handed_over=False))
+        reason = error.message if isinstance(error, NotSendable) else str(error)
+        _fail(row, worker_id, SendFailure(reason, permanent=True, handed_over=False))
         return True
     connection = get_connection(fail_silently=False)
     try:

@@ -19,6 +19,8 @@ from goodterms.accounts.orgscope import scoped
 from goodterms.clients.models import Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
+from goodterms.lib.refused import Refused
+from goodterms.lib.vocabulary import Channel, PreferredChannel
 from goodterms.messaging import outbox, templating
 from goodterms.messaging.models import Message, MessageEvent
 from goodterms.messaging.templates_service import template_for
@@ -35,12 +37,12 @@ DONE_STATES = (Message.State.SENT, Message.State.SENT_BY_HAND, Message.State.CAL
 EDITABLE_STATES = (Message.State.DRAFT, Message.State.HELD, Message.State.FAILED)
 
 
-class MessageRefused(Exception):
-    """The action was refused and nothing was written; `message` says why, in the user's words."""
+class MessageRefused(Refused):
+    """The action on a message was refused and nothing was written; `message` says why; `errors` lists the
+    tone coach's errors when those were the reason."""
 
     def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.errors = errors or []
 
 
@@ -123,11 +125,11 @@ def draft(
     if existing is not None:
         return existing
     channel = channel or (
-        Message.Channel.CALL
-        if kind == "goodbye" and contact.preferred_channel == Contact.Channel.PHONE
-        else Message.Channel.EMAIL
+        Channel.CALL
+        if kind == "goodbye" and contact.preferred_channel == PreferredChannel.PHONE
+        else Channel.EMAIL
     )
-    if channel == Message.Channel.EMAIL:
+    if channel == Channel.EMAIL:
         if not contact.email:
             raise MessageRefused(
                 f"No draft for {contact.name}: there is no email address. Add one on the client's page, "
@@ -147,14 +149,14 @@ def draft(
             kind=kind,
             channel=channel,
             to_name=contact.name,
-            to_email=contact.email if channel == Message.Channel.EMAIL else "",
+            to_email=contact.email if channel == Channel.EMAIL else "",
             from_name=user.name,
             from_email=user.email,
             subject=subject,
             body=body,
             created_by=user,
         )
-        what = "Call task" if channel == Message.Channel.CALL else "Draft"
+        what = "Call task" if channel == Channel.CALL else "Draft"
         record(message, user, f"{what} written from the {message.get_kind_display().lower()} template.")
     return message
 
@@ -222,7 +224,7 @@ def send(*, message: Message, user: User, send_at: datetime | None = None, send_
     Refused while the tone coach finds errors unless the user says "send anyway", which stays on the message;
     refused while the plan's step for it is locked (the job is not over yet, or the call is not done).
     """
-    if message.channel != Message.Channel.EMAIL:
+    if message.channel != Channel.EMAIL:
         raise MessageRefused("This is a call, not an email: mark it as done once you have called.")
     if message.state not in EDITABLE_STATES:
         raise MessageRefused(f"This message is {message.get_state_display().lower()} already.")
@@ -250,7 +252,7 @@ def send(*, message: Message, user: User, send_at: datetime | None = None, send_
         try:
             outbox.queue(message, send_at=send_at, user=user)
         except outbox.NotSendable as refused:
-            raise MessageRefused(str(refused)) from None
+            raise MessageRefused(refused.message) from None
     if send_at is not None and send_at > timezone.now():
         return f"Scheduled for {timezone.localtime(send_at):%A %d %B %Y at %H:%M}."
     return "Queued: it goes out within a few seconds."
@@ -412,7 +414,7 @@ def replacement_for(finding: tone.Finding, text: str, first: str) -> str | None:
 
 def email_instead(*, message: Message, user: User) -> Message:
     """The user prefers to write to someone the plan would call: the call task goes, an email draft comes."""
-    if message.channel != Message.Channel.CALL or message.state not in EDITABLE_STATES:
+    if message.channel != Channel.CALL or message.state not in EDITABLE_STATES:
         raise MessageRefused("Only a call that is not done yet can become an email.")
     if message.exit is None or message.contact is None:
         raise MessageRefused("This call belongs to no exit or contact any more.")
@@ -425,5 +427,5 @@ def email_instead(*, message: Message, user: User) -> Message:
             kind=message.kind,
             user=user,
             step=message.step,
-            channel=Message.Channel.EMAIL,
+            channel=Channel.EMAIL,
         )

@@ -15,10 +15,11 @@ from django.utils import timezone
 from goodterms import tone
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
+from goodterms.lib.vocabulary import MessageKind
 from goodterms.messaging import templating
-from goodterms.messaging.models import KINDS, MessageTemplate
+from goodterms.messaging.models import MessageTemplate
 
-KIND_LABELS = dict(KINDS)
+KIND_LABELS = dict(MessageKind.choices())
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
 from jinja2.filters import FILTERS
 from jinja2.sandbox import SandboxedEnvironment
 
+from goodterms.lib.yamlnodes import FileProblemsError
 from goodterms.tone import KINDS
-from goodterms.yamlnodes import FileProblemsError
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
 

@@ -19,6 +19,7 @@ from goodterms.accounts.models import user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits.models import Exit, ExitStep
+from goodterms.lib.vocabulary import Channel
 from goodterms.messaging import outbox, services
 from goodterms.messaging.models import Message, MessageEvent
 
@@ -96,7 +97,7 @@ def draft_for_step(request: OrgRequest, exit_pk: int, step_pk: int) -> HttpRespo
             kind=step.message_kind,
             user=request.user,
             step=step,
-            channel=Message.Channel.EMAIL,
+            channel=Channel.EMAIL,
         )
     except services.MessageRefused as refused:
         messages.error(request, refused.message)
@@ -213,13 +214,13 @@ def coach(request: OrgRequest, pk: int) -> HttpResponse:
 def eml(request: OrgRequest, pk: int) -> HttpResponse:
     """The message as an .eml file, to open and send from the user's own mail app."""
     message = _message(request, pk)
-    if message.channel != Message.Channel.EMAIL:
+    if message.channel != Channel.EMAIL:
         messages.error(request, "This is a call, not an email.")
         return redirect("messaging:edit", pk=message.pk)
     try:
         email = outbox.build_email(message)
     except outbox.NotSendable as refused:
-        messages.error(request, str(refused))
+        messages.error(request, refused.message)
         return redirect("messaging:edit", pk=message.pk)
     mime = email.message()
     mime["X-Unsent"] = "1"  # Outlook and Apple Mail open it as a draft to send
@@ -246,7 +247,7 @@ def mark(request: OrgRequest, pk: int) -> HttpResponse:
         else:
             services.mark(message=message, user=request.user, action=action)
     except (services.MessageRefused, outbox.NotSendable) as refused:
-        messages.error(request, getattr(refused, "message", str(refused)))
+        messages.error(request, refused.message)
     else:
         messages.success(request, services.MARKS.get(action, "Done."))
     if message.exit_id:

@@ -16,14 +16,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from goodterms.playbook.calendar import (
+from goodterms.playbook.business_days import (
     UnknownCountry,
     add_days,
     describe_day,
     is_business_day,
     next_business_day,
 )
-from goodterms.playbook.engine import choose_playbook_id, plan
+from goodterms.playbook.engine import choose_playbook_id, plan, step_status
 from goodterms.playbook.loading import PlaybookError, house_rule_problems, shipped_playbook_files
 from goodterms.playbook.loading import load_playbook as _load_playbook
 from goodterms.playbook.loading import load_playbooks as _load_playbooks
@@ -86,6 +86,7 @@ __all__ = [
     "next_business_day",
     "plan",
     "required_notice_days",
+    "step_status",
 ]
 
 

@@ -7,9 +7,11 @@ lost in a recomputation: a done step that the new facts no longer call for stays
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from goodterms.playbook.calendar import add_days, country_code, describe_day, next_business_day
+from goodterms.lib.vocabulary import Initiator, Phase, Reason, Situation, StepStatus, contact_step_key
+from goodterms.playbook.business_days import add_days, country_code, describe_day, next_business_day
 from goodterms.playbook.model import (
     CHECKS,
     CONTACT_PLACEHOLDER,
@@ -26,7 +28,7 @@ from goodterms.playbook.model import (
 )
 from goodterms.playbook.notice import notice_warnings, required_notice_days
 
-__all__ = ["choose_playbook_id", "plan"]
+__all__ = ["choose_playbook_id", "plan", "step_status"]
 
 KEPT_WHY = "Done earlier, for a step this plan no longer has. It stays here so that nothing you did is lost."
 
@@ -34,14 +36,14 @@ KEPT_WHY = "Done earlier, for a step this plan no longer has. It stays here so t
 def choose_playbook_id(initiated_by: str, reason: str, money_affected: bool, sour: bool) -> str:
     """The shipped playbook for a situation; the first rule that fits wins."""
     if sour:
-        return "sour"
-    if initiated_by == "client":
-        return "client-ended"
-    if money_affected or reason in ("fee-change", "management-change"):
-        return "money-change"
-    if reason == "project-complete":
-        return "project-complete"
-    return "i-am-ending"
+        return Situation.SOUR
+    if initiated_by == Initiator.CLIENT:
+        return Situation.CLIENT_ENDED
+    if money_affected or reason in (Reason.FEE_CHANGE, Reason.MANAGEMENT_CHANGE):
+        return Situation.MONEY_CHANGE
+    if reason == Reason.PROJECT_COMPLETE:
+        return Situation.PROJECT_COMPLETE
+    return Situation.I_AM_ENDING
 
 
 def _check(facts: ExitFacts) -> str | None:
@@ -65,14 +67,15 @@ def _name(contact: Contact | None) -> str | None:
     return contact.name.strip() or f"contact {contact.key}"  # a blank name still reads as a sentence
 
 
-def _status(done_on: date | None, closed_gates: tuple[str, ...], due: date, today: date) -> str:
+def step_status(done_on: date | None, closed_gates: Sequence[str], due: date, today: date) -> StepStatus:
+    """Where a step stands on `today`: the one definition the plan, the pages and the CLI share."""
     if done_on is not None:
-        return "done"
+        return StepStatus.DONE
     if closed_gates:
-        return "locked"
+        return StepStatus.LOCKED
     if due < today:
-        return "overdue"
-    return "today" if due == today else "upcoming"
+        return StepStatus.OVERDUE
+    return StepStatus.TODAY if due == today else StepStatus.UPCOMING
 
 
 def _listed(items: list[str]) -> str:
@@ -99,7 +102,7 @@ def _kept(key: str, done_on: date, playbook: Playbook, contacts: dict[str, Conta
             message_kind=None,
             gates=(),
             closed_gates=(),
-            status="done",
+            status=StepStatus.DONE,
             done_on=done_on,
             kept=True,
         )
@@ -116,7 +119,7 @@ def _kept(key: str, done_on: date, playbook: Playbook, contacts: dict[str, Conta
         message_kind=step.message_kind,
         gates=(),
         closed_gates=(),
-        status="done",
+        status=StepStatus.DONE,
         contact=contact,
         talking_points=step.talking_points,
         done_on=done_on,
@@ -161,7 +164,9 @@ def plan(facts: ExitFacts, playbook: Playbook, today: date) -> Plan:
             if step.due.unit == "business":
                 computed = next_business_day(computed, country)
         if step.per_contact and contacts:
-            targets: list[tuple[str, Contact | None]] = [(f"{step.id}:{c.key}", c) for c in contacts.values()]
+            targets: list[tuple[str, Contact | None]] = [
+                (contact_step_key(step.id, c.key), c) for c in contacts.values()
+            ]
         else:
             targets = [(step.id, None)]
         keys_of[step.id] = []
@@ -194,7 +199,7 @@ def plan(facts: ExitFacts, playbook: Playbook, today: date) -> Plan:
                 message_kind=step.message_kind,
                 gates=tuple(gates),
                 closed_gates=closed,
-                status=_status(done_on, closed, due, today),
+                status=step_status(done_on, closed, due, today),
                 contact=contact,
                 talking_points=step.talking_points,
                 done_on=done_on,
@@ -227,8 +232,8 @@ def _warnings(
 ) -> list[PlanWarning]:
     """In a fixed order: the dates, a notice not yet given, steps moved before their gates, overdue steps."""
     warnings = notice_warnings(facts)
-    untold = [f'"{s.title}"' for s in steps if s.phase == "notice" and s.status != "done"]
-    if facts.notice_date < today and facts.initiated_by != "client" and untold:
+    untold = [f'"{s.title}"' for s in steps if s.phase == Phase.NOTICE and s.status != StepStatus.DONE]
+    if facts.notice_date < today and facts.initiated_by != Initiator.CLIENT and untold:
         verb, them = ("is", "it") if len(untold) == 1 else ("are", "them")
         warnings.append(
             PlanWarning(

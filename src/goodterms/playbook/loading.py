@@ -32,7 +32,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from goodterms import yamlnodes as nodes
+from goodterms.lib import yamlnodes as nodes
+from goodterms.lib.vocabulary import Channel, Check, MessageKind, Phase
+from goodterms.lib.yamlnodes import FileProblemsError, Problem, Problems
 from goodterms.playbook.model import (
     ANCHORS,
     CHANNELS,
@@ -49,7 +51,6 @@ from goodterms.playbook.model import (
     Playbook,
     Step,
 )
-from goodterms.yamlnodes import FileProblemsError, Problem, Problems
 
 __all__ = [
     "PLAYBOOKS_DIR",
@@ -172,7 +173,7 @@ def house_rule_problems(playbook: Playbook, line: int | None = None) -> list[Pro
             )
         )
     for step in steps:
-        if step.channel == "email" and not _reaches(playbook, step, "conversation"):
+        if step.channel == Channel.EMAIL and not _reaches(playbook, step, "conversation"):
             found.append(
                 (
                     path,
@@ -181,7 +182,9 @@ def house_rule_problems(playbook: Playbook, line: int | None = None) -> list[Pro
                     "directly or through another step): nothing goes out in writing before a conversation",
                 )
             )
-        if step.message_kind in ("goodbye", "completion") and not _reaches(playbook, step, "readiness"):
+        if step.message_kind in (MessageKind.GOODBYE, MessageKind.COMPLETION) and not _reaches(
+            playbook, step, Check.READINESS
+        ):
             found.append(
                 (
                     path,
@@ -191,7 +194,7 @@ def house_rule_problems(playbook: Playbook, line: int | None = None) -> list[Pro
                     "saying so",
                 )
             )
-    if not any(step.message_kind == "goodbye" and step.per_contact for step in steps):
+    if not any(step.message_kind == MessageKind.GOODBYE and step.per_contact for step in steps):
         found.append(
             (
                 path,
@@ -200,11 +203,11 @@ def house_rule_problems(playbook: Playbook, line: int | None = None) -> list[Pro
                 "true): everyone gets their own goodbye, not a group one",
             )
         )
-    if not any(step.message_kind == "feedback-request" for step in steps):
+    if not any(step.message_kind == MessageKind.FEEDBACK_REQUEST for step in steps):
         found.append(
             (path, line, "the playbook needs a step that asks for feedback (message_kind: feedback-request)")
         )
-    if not any(step.phase == "aftercare" for step in steps):
+    if not any(step.phase == Phase.AFTERCARE for step in steps):
         found.append(
             (
                 path,

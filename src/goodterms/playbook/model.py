@@ -12,43 +12,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-CHANNELS = ("call", "meeting", "email", "task")
+from goodterms.lib.vocabulary import CONVERSATIONS as _CONVERSATIONS
+from goodterms.lib.vocabulary import (
+    Channel,
+    Check,
+    Initiator,
+    MessageKind,
+    Phase,
+    Reason,
+    Situation,
+    StepStatus,
+)
+
+# The closed sets of a playbook file, from the shared vocabulary (goodterms.lib.vocabulary).
+CHANNELS = Channel.values()
 ANCHORS = ("notice", "end")  # the notice date (the day the client is told) or the last working day
 UNITS = ("business", "calendar")
-INITIATORS = ("me", "client", "mutual")
-REASONS = (
-    "project-complete",
-    "fit",
-    "capacity",
-    "new-direction",
-    "retiring",
-    "fee-change",
-    "management-change",
-    "client-decision",
-    "conflict",
-    "other",
-)
-MESSAGE_KINDS = (
-    "notice",
-    "handover",
-    "completion",
-    "goodbye",
-    "feedback-request",
-    "referral-ask",
-    "check-in",
-    "reply-to-termination",
-    "sour-ending",
-)
-CHECKS = ("readiness",)  # a gate that is not a step: open deliverables / unpaid invoices
-PHASES = ("prepare", "notice", "wrap-up", "goodbye", "aftercare")
-STATUSES = ("done", "locked", "overdue", "today", "upcoming")
+INITIATORS = Initiator.values()
+REASONS = Reason.values()
+MESSAGE_KINDS = MessageKind.values()
+CHECKS = Check.values()  # a gate that is not a step: open deliverables / unpaid invoices
+PHASES = Phase.values()
+STATUSES = StepStatus.values()
 WARNING_CODES = ("end-before-notice", "notice-too-short", "notice-in-past", "moved-before-gate", "overdue")
 
 # The ids of the shipped playbooks, one per situation (see choose_playbook_id). A test keeps this in step
 # with the files in playbooks/, so that the CLI can list them without reading YAML.
-SITUATIONS = ("project-complete", "i-am-ending", "money-change", "client-ended", "sour")
+SITUATIONS = Situation.values()
 
-CONVERSATIONS = ("call", "meeting")  # the channels where news is said, not written
+CONVERSATIONS = tuple(channel.value for channel in Channel if channel in _CONVERSATIONS)
 CONTACT_PLACEHOLDER = "{contact}"  # in a per-contact step's title: the contact's name
 EACH_CONTACT = "each contact"  # what {contact} reads when the exit has no contacts (the CLI, a new exit)
 
@@ -162,8 +154,8 @@ class ExitFacts:
 
     notice_date: date
     end_date: date
-    initiated_by: str = "me"  # one of INITIATORS
-    reason: str = "other"  # one of REASONS
+    initiated_by: str = Initiator.ME  # one of INITIATORS
+    reason: str = Reason.OTHER  # one of REASONS
     money_affected: bool = False
     sour: bool = False
     contacts: tuple[Contact, ...] = ()

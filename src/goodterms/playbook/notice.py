@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from goodterms.playbook.calendar import describe_day
+from goodterms.lib.vocabulary import Initiator
+from goodterms.playbook.business_days import describe_day
 from goodterms.playbook.model import ExitFacts, PlanWarning
 
 __all__ = ["days", "notice_warnings", "required_notice_days"]
@@ -22,7 +23,7 @@ def days(count: int) -> str:
 
 def required_notice_days(facts: ExitFacts) -> int | None:
     """The calendar days of notice owed, or None when the client initiated the ending."""
-    if facts.initiated_by == "client":
+    if facts.initiated_by == Initiator.CLIENT:
         return None
     if facts.contract_notice_days is not None:
         return facts.contract_notice_days

@@ -5,20 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from goodterms.lib.vocabulary import MessageKind
+
 Severity = Literal["error", "warning", "suggestion"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "suggestion")
 
-KINDS = (
-    "notice",
-    "handover",
-    "completion",
-    "goodbye",
-    "feedback-request",
-    "referral-ask",
-    "check-in",
-    "reply-to-termination",
-    "sour-ending",
-)
+KINDS = MessageKind.values()  # the kinds of message a check can be limited to
 
 CATEGORIES = (
     "mass-greeting",

@@ -1,6 +1,6 @@
 """Reading YAML nodes with their line numbers: each complaint names the file, the line and what is allowed.
 
-The generic helpers live in goodterms.yamlnodes, shared with the playbooks; the rule-specific ones
+The generic helpers live in goodterms.lib.yamlnodes, shared with the playbooks; the rule-specific ones
 (message templates, regular expressions) and RuleError live here.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from yaml.nodes import Node
 
-from goodterms.yamlnodes import (
+from goodterms.lib.yamlnodes import (
     FLOAT,
     INT,
     STR,

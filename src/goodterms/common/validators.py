@@ -1,0 +1,26 @@
+"""The field rules of goodterms.lib.checks as Django validators, so a form refuses what the importer and
+the outbox refuse, in the same words."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from goodterms.lib import checks
+
+
+def validate_single_line(value: str) -> None:
+    problem = checks.single_line_problem(value)
+    if problem is not None:
+        raise ValidationError(problem, code="line_break")
+
+
+def normalize_email_address(value: str) -> str:
+    """The address in its normal form, or ValidationError saying what is wrong with it."""
+    try:
+        return checks.normalize_email(value)
+    except checks.InvalidValue as invalid:
+        raise ValidationError(invalid.message, code="invalid_email") from None
+
+
+def validate_email_address(value: str) -> None:
+    normalize_email_address(value)
