@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-CORES = ["goodterms.tone", "goodterms.playbook"]
+CORES = ["goodterms.tone", "goodterms.playbook", "goodterms.templating", "goodterms.lib"]
 
 
 @pytest.mark.parametrize("core", CORES)

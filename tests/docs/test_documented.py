@@ -110,7 +110,7 @@ def test_the_generated_playbook_list_is_current():
 
 def test_every_template_field_and_message_kind_is_in_docs_messages_md():
     from goodterms.lib.vocabulary import MessageKind
-    from goodterms.messaging.templating import FIELDS
+    from goodterms.templating import FIELDS
 
     text = (ROOT / "docs" / "messages.md").read_text()
     missing = [f"field {name}" for name in FIELDS if f"| `{name}` |" not in text]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from goodterms import templating
 from goodterms.lib.vocabulary import MessageKind
-from goodterms.messaging import templating
 from goodterms.messaging.models import MessageTemplate
 from goodterms.messaging.templates_service import template_for
 

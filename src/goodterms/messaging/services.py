@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from goodterms import playbook, tone
+from goodterms import playbook, templating, tone
 from goodterms.accounts.models import User
 from goodterms.accounts.orgscope import scoped
 from goodterms.clients.models import Contact
@@ -21,7 +21,7 @@ from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import Channel, PreferredChannel
-from goodterms.messaging import outbox, templating
+from goodterms.messaging import outbox
 from goodterms.messaging.models import Message, MessageEvent
 from goodterms.messaging.templates_service import template_for
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from goodterms import tone
+from goodterms import templating, tone
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
 from goodterms.lib.vocabulary import MessageKind
-from goodterms.messaging import templating
 from goodterms.messaging.models import MessageTemplate
 
 KIND_LABELS = dict(MessageKind.choices())

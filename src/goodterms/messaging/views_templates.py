@@ -13,8 +13,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from goodterms import templating
 from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
-from goodterms.messaging import templates_service, templating
+from goodterms.messaging import templates_service
 
 MAX_BODY = 20_000
 

@@ -1,20 +1,5 @@
-"""Message templates: a fixed set of fields, rendered in Jinja's sandbox, checked before anything is saved.
-
-An organization may edit the template of each kind of message, so a template is untrusted input. It is
-rendered by jinja2's SandboxedEnvironment, and before that `check_template()` allows only a small
-language: plain text, `{{ field }}` (with a few case filters) and `{% if field %}…{% endif %}` over the
-fields in FIELDS. No attributes, calls, loops or assignments: a template can do nothing but fill in fields.
-
-Field values are data, never template source: "{{ x }}" typed into a contact's notes comes out as typed.
-A draft made from a template is plain text from then on and is never rendered again.
-
-A field a template uses must have a value: an empty one raises MissingFields naming it, because a
-message that says "Hi ," is worse than no message. The one exception is an optional field (such as
-handover_contact), which a template may use only inside `{% if <that field> %}`, so it never comes out
-blank.
-
-Plain Python: no Django here, so the app, the CLI and the tests share it.
-"""
+"""Checking and rendering a template in Jinja's sandbox: a small language of plain text, `{{ field }}` and
+`{% if field %}`, over the fields in goodterms.templating.fields and nothing else."""
 
 from __future__ import annotations
 
@@ -22,57 +7,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Literal
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
 from jinja2.filters import FILTERS
 from jinja2.sandbox import SandboxedEnvironment
 
-from goodterms.lib.yamlnodes import FileProblemsError
-from goodterms.tone import KINDS
-
-DEFAULTS_DIR = Path(__file__).parent / "defaults"
+from goodterms.templating.fields import FIELDS
 
 Part = Literal["subject", "body"]
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    description: str
-    example: str
-    optional: bool = False  # may be empty; a template may use it only inside {% if <name> %}
-
-
-FIELDS: Mapping[str, Field] = {
-    field.name: field
-    for field in (
-        Field("first_name", "the contact's first name, for the greeting", "Dana"),
-        Field("contact_name", "the contact's full name", "Dana Diaz"),
-        Field(
-            "role", "the contact's role at the client (often not known)", "Head of Marketing", optional=True
-        ),
-        Field(
-            "together",
-            "what you did together, from the contact's notes; reads after “working with you on”",
-            "the spring relaunch of the online shop",
-        ),
-        Field("client", "the client's name", "Acme"),
-        Field("company", "the client's company name", "Acme Corporation"),
-        Field("end_date", "the last working day", "Friday 15 January 2027"),
-        Field("notice_date", "the day the client is told", "Tuesday 15 December 2026"),
-        Field(
-            "handover_contact",
-            "who takes over the work; empty when nobody is named yet",
-            "Sam Park at Lark Studio",
-            optional=True,
-        ),
-        Field("sender", "your full name", "Alice Archer"),
-        Field("sender_first_name", "your first name, for the sign-off", "Alice"),
-        Field("organization", "your organization's name", "Alpha Studio"),
-    )
-}
 
 MAX_DEPTH = 8  # {% if %} blocks inside each other; a message needs one or two
 
@@ -98,11 +41,6 @@ _TAGS = {
     "Scope": "scope",
     "ExprStmt": "do",
 }
-
-
-def example_fields() -> dict[str, str]:
-    """Every field with its example value: for previews, and for checking a template with the tone coach."""
-    return {name: field.example for name, field in FIELDS.items()}
 
 
 @dataclass(frozen=True)
@@ -319,34 +257,3 @@ def _tidy(text: str) -> str:
     # An {% if %} that came out empty may leave two blank lines where one was meant.
     text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text.replace("\r\n", "\n"))
     return text.strip("\n").rstrip()
-
-
-def _read_default(kind: str) -> tuple[str, str]:
-    path = DEFAULTS_DIR / f"{kind}.txt"
-    shown = f"messaging/defaults/{kind}.txt"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    first = lines[0]
-    if not first.startswith("Subject:") or not first.removeprefix("Subject:").strip():
-        raise FileProblemsError([(shown, 1, "the first line must be `Subject: …` with a subject")])
-    if len(lines) < 3 or lines[1].strip():
-        raise FileProblemsError([(shown, 2, "the subject must be followed by one blank line, then the body")])
-    subject = first.removeprefix("Subject:").strip()
-    body = "\n".join(lines[2:]).rstrip("\n")
-    problems = check_template(subject, body)
-    if problems:
-        # The subject is the file's line 1; the body's line n is the file's line n + 2.
-        raise FileProblemsError(
-            [(shown, 1 if p.part == "subject" else (p.line or 1) + 2, p.message) for p in problems]
-        )
-    return subject, body
-
-
-@cache
-def default_template(kind: str) -> tuple[str, str]:
-    """The shipped (subject, body) of a kind of message, read once and checked like an edited one.
-
-    Raises ValueError for an unknown kind, and FileProblemsError (file:line) for a broken file.
-    """
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind of message {kind!r}; allowed: {', '.join(KINDS)}")
-    return _read_default(kind)

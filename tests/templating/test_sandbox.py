@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 
-from goodterms.messaging import templating
-from goodterms.messaging.templating import (
+from goodterms import templating
+from goodterms.templating import (
     FIELDS,
     MissingFields,
     TemplateProblems,
@@ -214,22 +214,21 @@ def test_every_field_is_documented_with_an_example():
     ).body
 
 
-def test_a_default_template_must_start_with_a_subject_line(tmp_path, monkeypatch):
+def test_a_default_template_must_start_with_a_subject_line(tmp_path):
     from goodterms.lib.yamlnodes import FileProblemsError
 
-    monkeypatch.setattr(templating, "DEFAULTS_DIR", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Hi {{ first_name }}\n\nBody")
     with pytest.raises(FileProblemsError, match=r"goodbye.txt:1: the first line must be"):
-        templating._read_default("goodbye")
+        templating.read_template_file("goodbye", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Subject: Hi\nBody")
     with pytest.raises(FileProblemsError, match=r"goodbye.txt:2: "):
-        templating._read_default("goodbye")
+        templating.read_template_file("goodbye", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Subject: Hi {{ first_name }}\n\nLine one\n{{ oops }}\n")
     with pytest.raises(FileProblemsError, match=r"goodbye.txt:4: unknown field 'oops'"):
-        templating._read_default("goodbye")
+        templating.read_template_file("goodbye", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Subject: Hi {{ nick }}\n\nLine one\n")
     with pytest.raises(FileProblemsError, match=r"goodbye.txt:1: unknown field 'nick'"):
-        templating._read_default("goodbye")
+        templating.read_template_file("goodbye", tmp_path)
 
 
 def test_deep_nesting_is_a_problem_not_a_crash():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from goodterms import templating
 from goodterms.lib.vocabulary import MessageKind
-from goodterms.messaging import templating
 from goodterms.tone import analyze
 
 KIND_IDS = list(MessageKind.values())
