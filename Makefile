@@ -27,10 +27,11 @@ run: $(STAMP)  ## set up and serve goodterms at http://127.0.0.1:8000 (PORT to c
 test: $(STAMP)  ## run every test (on PostgreSQL too when DATABASE_URL points there)
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## ruff (lint and format check) and mypy
+lint: $(STAMP)  ## ruff (lint and format check), mypy, the import contracts, generated docs up to date
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/cog --check docs/cli.md docs/tone-rules.md docs/playbooks.md docs/messages.md
 
 docs: $(STAMP)  ## regenerate the generated parts of docs/cli.md, docs/tone-rules.md and docs/playbooks.md

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from goodterms.clients.models import Client, Contact
-from goodterms.messaging.services import draft_goodbyes
+from goodterms.messaging.services import goodbyes_draft
 from tests.browser.conftest import BROWSER, sign_in
 from tests.conftest import PASSWORD
 from tests.exits.conftest import start_for
@@ -56,7 +56,7 @@ def test_pages_are_labelled_landmarked_and_fit_the_screen(page, alice, acme, wid
         together_notes="the TPS report clean-up",
     )
     exit_ = start_for(other, alice)
-    message = draft_goodbyes(exit_=exit_, user=alice).created[0]
+    message = goodbyes_draft(exit_=exit_, user=alice).created[0]
     for path in [
         *_pages(acme, exit_),
         f"/messages/exit/{exit_.pk}/",

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from goodterms.clients.models import Client, Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import ExitStep
-from goodterms.messaging.jobs import send_messages_once
+from goodterms.messaging.jobs import send_messages
 from goodterms.messaging.models import Message
 from tests.browser.conftest import BROWSER, sign_in
 from tests.conftest import PASSWORD
@@ -67,7 +67,7 @@ def test_goodbyes_for_two_people_coached_and_sent(page, alice, org_a):
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_role("heading", name="Goodbyes at Northwind")).to_be_visible()
 
-    while send_messages_once():  # the worker's job, run here in the test's process
+    while send_messages():  # the worker's job, run here in the test's process
         pass
     page.reload()
     expect(rows.filter(has_text="Nancy Davolio")).to_contain_text("Sent")

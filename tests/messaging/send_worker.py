@@ -37,10 +37,11 @@ def main() -> None:
     import django
 
     django.setup()
+    import dataclasses
+
     from django.core.management import call_command
 
-    from goodterms.messaging import outbox
-    from goodterms.messaging.management.commands import sendmessages
+    from goodterms.messaging import jobs, outbox
 
     if args.lease is not None:
         outbox.LEASE_SECONDS = args.lease
@@ -48,7 +49,7 @@ def main() -> None:
         outbox.BACKOFF_BASE_SECONDS = args.backoff_base
     if args.backoff_cap is not None:
         outbox.BACKOFF_CAP_SECONDS = args.backoff_cap
-    sendmessages.IDLE_SECONDS = args.idle
+    jobs.JOBS = tuple(dataclasses.replace(job, every=args.idle) for job in jobs.JOBS)
 
     def pause(seconds: float) -> None:
         if args.marker is not None:

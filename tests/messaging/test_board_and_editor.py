@@ -13,7 +13,7 @@ from goodterms.clients.models import Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.messaging import services
-from goodterms.messaging.followup import followup_once
+from goodterms.messaging.jobs import plans_follow_messages
 from goodterms.messaging.models import Message, MessageTemplate, Outbox
 from tests.exits.conftest import start_for
 
@@ -141,7 +141,7 @@ def test_a_notice_is_held_until_the_call_is_done(client_a, acme_exit, alice):
         channel__in=["call", "meeting"], phase__in=["prepare", "notice"]
     ).values_list("pk", flat=True):
         exit_services.step_done(step=ExitStep.objects.get(pk=pk), user=alice, on=TODAY)
-    assert followup_once() is True
+    assert plans_follow_messages() is True
     notice.refresh_from_db()
     assert notice.state == "queued" and Outbox.objects.filter(message=notice).exists()
 
@@ -181,22 +181,22 @@ def test_it_checks_ownership(client_c, ready_exit, client_a, name):
 def test_a_message_never_has_more_than_one_recipient(ready_exit, alice):
     contact = Contact.objects.get(name="Dana Diaz")
     contact.email = "dana@acme.example"
-    message = services.draft(exit_=ready_exit, contact=contact, kind="goodbye", user=alice)
+    message = services.message_draft(exit_=ready_exit, contact=contact, kind="goodbye", user=alice)
     Message.objects.filter(pk=message.pk).update(to_email="dana@acme.example, eli@acme.example")
     message.refresh_from_db()
     with pytest.raises(services.MessageRefused):
-        services.send(message=message, user=alice, send_anyway=True)
+        services.message_send(message=message, user=alice, send_anyway=True)
     assert not Outbox.objects.exists()
 
 
-def test_the_worker_runs_the_followup():
-    from goodterms.cli.worker import registered_jobs
+def test_the_worker_keeps_plans_in_step_with_messages():
+    from goodterms.cli.worker import job_table
 
-    assert followup_once in registered_jobs()
+    assert plans_follow_messages in [job.run for job in job_table()]
 
 
 def test_a_message_sent_by_the_worker_ticks_its_step(client_a, ready_exit):
-    from goodterms.messaging.jobs import send_messages_once
+    from goodterms.messaging.jobs import send_messages
 
     client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
@@ -204,13 +204,13 @@ def test_a_message_sent_by_the_worker_ticks_its_step(client_a, ready_exit):
         reverse("messaging:edit", args=[dana.pk]),
         {"action": "send", "subject": dana.subject, "body": dana.body},
     )
-    while send_messages_once():
+    while send_messages():
         pass
     dana.refresh_from_db()
     assert dana.state == "sent"
-    assert followup_once() is True
+    assert plans_follow_messages() is True
     assert dana.step is not None and ExitStep.objects.get(pk=dana.step.pk).done_on is not None
-    assert followup_once() is False
+    assert plans_follow_messages() is False
 
 
 def test_the_user_may_email_someone_the_plan_would_call(client_a, ready_exit):

@@ -408,17 +408,17 @@ def test_two_workers_never_claim_the_same_row(org_a):
 
 
 def test_the_worker_runs_the_sending_job():
-    from goodterms.cli.worker import registered_jobs
+    from goodterms.cli.worker import job_table
 
-    assert jobs.send_messages_once in registered_jobs()
+    assert jobs.send_messages in [job.run for job in job_table()]
 
 
 def test_the_job_has_a_worker_id_per_process(org_a):
     assert jobs.worker_id() == jobs.worker_id()
     outbox.queue(make_message(org_a))
-    assert jobs.send_messages_once() is True
+    assert jobs.send_messages() is True
     assert Outbox.objects.get().leased_by == jobs.worker_id()
-    assert jobs.send_messages_once() is False
+    assert jobs.send_messages() is False
 
 
 def test_sendmessages_once_sends_everything_due(org_a, capsys):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from goodterms import templating
 from goodterms.lib.vocabulary import MessageKind
 from goodterms.messaging.models import MessageTemplate
-from goodterms.messaging.templates_service import template_for
+from goodterms.messaging.selectors import template_for
 
 GOODBYE = reverse("messaging:template-edit", args=["goodbye"])
 OWN_SUBJECT = "Thanks, {{ first_name }}"
@@ -35,7 +35,7 @@ def test_the_owner_edits_a_template(client_a, org_a, alice):
     assert response.status_code == 302 and response["Location"] == GOODBYE
     row = MessageTemplate.objects.get(organization=org_a, kind="goodbye")
     assert (row.subject, row.body, row.updated_by) == (OWN_SUBJECT, OWN_BODY, alice)
-    assert template_for(org_a, "goodbye") == (OWN_SUBJECT, OWN_BODY, False)
+    assert template_for(org=org_a, kind="goodbye") == (OWN_SUBJECT, OWN_BODY, False)
 
     page = client_a.get(GOODBYE).content.decode()
     assert "It was a joy working with you." in page  # the preview of the saved version
@@ -44,7 +44,7 @@ def test_the_owner_edits_a_template(client_a, org_a, alice):
     # Saving again updates the same row: one template per organization and kind.
     client_a.post(GOODBYE, {"subject": "Thank you", "body": OWN_BODY, "action": "save"})
     assert MessageTemplate.objects.filter(organization=org_a, kind="goodbye").count() == 1
-    assert template_for(org_a, "goodbye")[0] == "Thank you"
+    assert template_for(org=org_a, kind="goodbye")[0] == "Thank you"
 
 
 def test_check_shows_the_coach_without_saving(client_a, org_a):
@@ -99,11 +99,11 @@ def test_a_member_may_look_but_not_change(client_b, org_a):
 
 def test_reset_goes_back_to_the_default(client_a, org_a):
     client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
-    assert template_for(org_a, "goodbye")[2] is False
+    assert template_for(org=org_a, kind="goodbye")[2] is False
     response = client_a.post(reverse("messaging:template-reset", args=["goodbye"]))
     assert response.status_code == 302
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
-    assert template_for(org_a, "goodbye") == (*templating.default_template("goodbye"), True)
+    assert template_for(org=org_a, kind="goodbye") == (*templating.default_template("goodbye"), True)
     assert client_a.get(reverse("messaging:template-reset", args=["goodbye"])).status_code == 405
 
 
@@ -123,12 +123,12 @@ def test_it_checks_ownership(client_a, client_c, org_a, org_b):
     client_c.post(
         GOODBYE, {"subject": "Bravo says bye", "body": "Hi {{ first_name }}, from Bravo.", "action": "save"}
     )
-    assert template_for(org_b, "goodbye")[0] == "Bravo says bye"
-    assert template_for(org_a, "goodbye")[2] is True
+    assert template_for(org=org_b, kind="goodbye")[0] == "Bravo says bye"
+    assert template_for(org=org_a, kind="goodbye")[2] is True
     assert "Bravo says bye" not in client_a.get(GOODBYE).content.decode()
     assert "Bravo says bye" not in client_a.get(reverse("messaging:templates")).content.decode()
 
     client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
     client_c.post(reverse("messaging:template-reset", args=["goodbye"]))
-    assert template_for(org_a, "goodbye") == (OWN_SUBJECT, OWN_BODY, False)
-    assert template_for(org_b, "goodbye")[2] is True
+    assert template_for(org=org_a, kind="goodbye") == (OWN_SUBJECT, OWN_BODY, False)
+    assert template_for(org=org_b, kind="goodbye")[2] is True

@@ -1,6 +1,7 @@
 """Housekeeping: remove what has expired, so the database holds only what still matters."""
 
-import time
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
@@ -8,23 +9,24 @@ from django.utils import timezone
 
 from goodterms.accounts import ratelimit
 from goodterms.accounts.models import Invitation
+from goodterms.accounts.orgscope import across_orgs
+from goodterms.common.jobloop import Job
 
 # Expired invitations are kept a while so the owner sees "expired" before they disappear.
 EXPIRED_INVITATION_GRACE = timedelta(days=30)
-HOUSEKEEPING_EVERY_SECONDS = 600.0
-_last_run = {"at": float("-inf")}
 
 
-def housekeeping_once() -> bool:
-    """Delete expired sessions, old failed-login records and long-expired invitations. Returns False: one pass
-    does all there is, so the worker moves on to the next job."""
-    if time.monotonic() - _last_run["at"] < HOUSEKEEPING_EVERY_SECONDS:
-        return False
-    _last_run["at"] = time.monotonic()
+def housekeeping() -> bool:
+    """Delete expired sessions, old failed-login records and long-expired invitations in one pass.
+
+    Returns False: one pass does all there is, so the worker comes back at the job's interval."""
     now = timezone.now()
     Session.objects.filter(expire_date__lt=now).delete()
     ratelimit.purge_old_failures()
-    Invitation.objects.filter(
+    across_orgs(Invitation).filter(
         accepted_at__isnull=True, expires_at__lt=now - EXPIRED_INVITATION_GRACE
     ).delete()
     return False
+
+
+JOBS: tuple[Job, ...] = (Job("housekeeping", housekeeping, every=600.0),)

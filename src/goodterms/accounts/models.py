@@ -14,6 +14,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from goodterms import playbook
 from goodterms.accounts.orgscope import OrgOwned
 
 
@@ -42,6 +43,10 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def notice_policy(self) -> playbook.NoticePolicy:
+        """The notice rules as the plan engine takes them (a client's contract overrides them per exit)."""
+        return playbook.NoticePolicy(minimum_days=self.minimum_notice_days, money_days=self.money_notice_days)
 
 
 class SiteSetup(models.Model):
@@ -142,3 +147,14 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkerBeat(models.Model):
+    """When the background worker last went round its jobs: one row, so the pages can say it has stopped."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    at = models.DateTimeField(default=timezone.now)
+    worker = models.CharField(max_length=100, blank=True, help_text="host:pid of the worker that wrote it")
+
+    def __str__(self) -> str:
+        return f"the worker ran at {self.at:%Y-%m-%d %H:%M:%S}"

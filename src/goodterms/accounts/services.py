@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from goodterms.accounts.models import Invitation, Organization, SiteSetup, User, hash_token
+from goodterms.accounts.models import Invitation, Organization, SiteSetup, User, WorkerBeat, hash_token
+from goodterms.accounts.orgscope import scoped
+from goodterms.accounts.signals import planning_rules_changed
+from goodterms.lib import checks
 from goodterms.lib.refused import Refused
 
 
@@ -16,6 +19,17 @@ class AlreadySetUp(Refused):
         super().__init__("goodterms is already set up.")
 
 
+class InvitationUsed(Refused):
+    """The invitation was used (or revoked) a moment ago."""
+
+    def __init__(self) -> None:
+        super().__init__("This invitation has already been used.")
+
+
+class MemberNotRemoved(Refused):
+    """The member cannot be removed; `message` says why."""
+
+
 def setup_create_owner(*, organization_name: str, name: str, email: str, password: str) -> User:
     """Create the first organization and its owner, once per install."""
     try:
@@ -24,17 +38,37 @@ def setup_create_owner(*, organization_name: str, name: str, email: str, passwor
             SiteSetup.objects.create(id=1)
             org = Organization.objects.create(name=organization_name)
             return User.objects.create_user(
-                email=email, password=password, name=name, organization=org, role=User.Role.OWNER
+                email=checks.normalize_email(email).lower(),
+                password=password,
+                name=name,
+                organization=org,
+                role=User.Role.OWNER,
             )
     except IntegrityError:
         raise AlreadySetUp from None
 
 
+def organization_update_rules(
+    *, org: Organization, minimum_notice_days: int, money_notice_days: int, country: str
+) -> None:
+    """Change the notice rules and holiday country; every running plan is made again with them."""
+    with transaction.atomic():
+        org.minimum_notice_days = minimum_notice_days
+        org.money_notice_days = money_notice_days
+        org.country = country
+        org.save(update_fields=["minimum_notice_days", "money_notice_days", "country"])
+        planning_rules_changed.send(sender=Organization, organization=org)
+
+
+def user_set_time_zone(*, user: User, time_zone: str) -> None:
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+
+
 def invitation_create(*, org: Organization, invited_by: User, email: str) -> tuple[Invitation, str]:
     """Returns the invitation and its token; the token is shown once and only its hash is kept."""
     token = Invitation.new_token()
-    invitation = Invitation.objects.create(
-        organization=org,
+    invitation = scoped(Invitation, org).create(
         email=email.lower(),
         token_hash=hash_token(token),
         invited_by=invited_by,
@@ -43,26 +77,23 @@ def invitation_create(*, org: Organization, invited_by: User, email: str) -> tup
     return invitation, token
 
 
-def invitation_find(token: str) -> Invitation | None:
-    """The usable invitation behind a link's token, or None (unknown, used or expired look the same)."""
-    invitation = (
-        Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
-    )
-    if invitation is None or not invitation.is_usable:
-        return None
-    return invitation
+def invitation_revoke(*, invitation: Invitation) -> None:
+    scoped(Invitation, invitation.organization).filter(pk=invitation.pk, accepted_at__isnull=True).delete()
 
 
-def invitation_accept(*, invitation: Invitation, name: str, email: str, password: str) -> User:
+def invitation_accept(*, invitation: Invitation, name: str, password: str) -> User:
+    """The new member's account, in the invitation's organization and under the address it was sent to."""
     with transaction.atomic():
         # A conditional update claims the invitation, so one link makes at most one account.
-        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-            accepted_at=timezone.now()
+        claimed = (
+            scoped(Invitation, invitation.organization)
+            .filter(pk=invitation.pk, accepted_at__isnull=True)
+            .update(accepted_at=timezone.now())
         )
         if claimed != 1:
-            raise ValueError("This invitation has already been used.")
+            raise InvitationUsed
         return User.objects.create_user(
-            email=email,
+            email=invitation.email,
             password=password,
             name=name,
             organization=invitation.organization,
@@ -72,7 +103,12 @@ def invitation_accept(*, invitation: Invitation, name: str, email: str, password
 
 def member_remove(*, org: Organization, user: User) -> None:
     if user.organization_id != org.pk:
-        raise ValueError("not a member of this organization")
+        raise MemberNotRemoved("Not a member of this organization.")
     if user.is_owner:
-        raise ValueError("The owner cannot be removed.")
+        raise MemberNotRemoved("The owner cannot be removed.")
     user.delete()
+
+
+def worker_beat(*, worker: str) -> None:
+    """Record that the worker is going round its jobs now (one row, written over)."""
+    WorkerBeat.objects.update_or_create(id=1, defaults={"at": timezone.now(), "worker": worker[:100]})

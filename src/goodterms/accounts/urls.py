@@ -1,17 +1,17 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from goodterms.accounts import views
+from goodterms.accounts.views import invitations, members, settings, setup, signin
 
 urlpatterns = [
-    path("setup/", views.setup, name="setup"),
-    path("login/", views.SignInView.as_view(), name="login"),
+    path("setup/", setup.setup, name="setup"),
+    path("login/", signin.SignInView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
-    path("healthz", views.healthz, name="healthz"),
-    path("members/", views.members, name="members"),
-    path("members/invite/", views.invite, name="invite"),
-    path("members/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke-invitation"),
-    path("members/<int:pk>/remove/", views.remove_member, name="remove-member"),
-    path("settings/", views.org_settings, name="org-settings"),
-    path("invite/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("healthz", signin.healthz, name="healthz"),
+    path("members/", members.members, name="members"),
+    path("members/invite/", members.invite, name="invite"),
+    path("members/invitations/<int:pk>/revoke/", members.revoke_invitation, name="revoke-invitation"),
+    path("members/<int:pk>/remove/", members.remove_member, name="remove-member"),
+    path("settings/", settings.org_settings, name="org-settings"),
+    path("invite/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
 ]

@@ -1,53 +1,35 @@
-"""`goodterms worker`: runs every app's jobs in turn until stopped.
+"""`goodterms worker`: runs every app's jobs in one loop until stopped (goodterms.common.jobloop).
 
-A job is a function that handles one unit of work and returns True if it found any. The worker calls
-each job until it finds nothing, sleeps, and starts over. SIGTERM lets the unit in hand finish.
+The table of jobs is each app's JOBS, in order; a job's interval is the pause after a pass that found
+nothing. The worker records a beat every WORKER_BEAT_SECONDS, so the pages can say when it has stopped.
 """
 
 from __future__ import annotations
 
-import logging
-import signal
 import time
-from collections.abc import Callable
 
-log = logging.getLogger("goodterms.worker")
-IDLE_SECONDS = 5.0
+from goodterms.common.jobloop import Job, run_jobs
 
 
-def registered_jobs() -> list[Callable[[], bool]]:
+def job_table() -> tuple[Job, ...]:
     from goodterms.accounts import jobs as account_jobs
+    from goodterms.clients import jobs as client_jobs
     from goodterms.exits import jobs as exit_jobs
-    from goodterms.messaging import followup
     from goodterms.messaging import jobs as messaging_jobs
 
-    return [
-        account_jobs.housekeeping_once,
-        exit_jobs.follow_client_statuses_once,
-        messaging_jobs.send_messages_once,
-        followup.followup_once,
-    ]
+    return (*messaging_jobs.JOBS, *exit_jobs.JOBS, *client_jobs.JOBS, *account_jobs.JOBS)
 
 
 def main(*, once: bool = False) -> int:
-    stop = False
+    from goodterms.accounts import selectors, services
+    from goodterms.messaging.jobs import worker_id
 
-    def request_stop(signum: int, _frame: object) -> None:
-        nonlocal stop
-        stop = True
-        log.info("worker: stopping after the current job")
+    last = {"at": float("-inf")}
 
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    jobs = registered_jobs()
-    log.info("worker: started with %d job(s)", len(jobs))
-    while not stop:
-        for job in jobs:
-            while not stop and job():
-                pass
-        if once:
-            break
-        deadline = time.monotonic() + IDLE_SECONDS
-        while not stop and time.monotonic() < deadline:
-            time.sleep(0.2)
+    def beat() -> None:
+        if time.monotonic() - last["at"] >= selectors.WORKER_BEAT_SECONDS:
+            services.worker_beat(worker=worker_id())
+            last["at"] = time.monotonic()
+
+    run_jobs(job_table(), once=once, beat=beat)
     return 0

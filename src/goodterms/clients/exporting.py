@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import vobject
 
 if TYPE_CHECKING:
+    from goodterms.clients.importing import Problem
     from goodterms.clients.models import Contact
 
 # The importer maps these headers by name, so an export re-imports unchanged. Keep them in step with it.
@@ -200,3 +201,14 @@ def vcards(contacts: Iterable[Contact]) -> Iterator[str]:
     """One card per contact, in order."""
     for contact in contacts:
         yield vcard(contact)
+
+
+def problems_csv(problems: Iterable[Problem]) -> str:
+    """An import's problems as a CSV file (with a BOM, for spreadsheets), every cell formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Line", "Field", "Column", "Problem"])
+    for problem in problems:
+        cells = [str(problem.line), problem.field, problem.column, problem.message]
+        writer.writerow([neutralise(cell) for cell in cells])
+    return "\ufeff" + out.getvalue()

@@ -1,7 +1,16 @@
+"""The clients app's forms: a client, a contact, and the import pages (the upload, the column mapping, and
+the client for vCards without one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
+from goodterms.clients import importing
 from goodterms.clients.models import Client, Contact, normalize_tags
 from goodterms.common.validators import normalize_email_address, validate_single_line
 
@@ -44,3 +53,79 @@ class ContactForm(forms.ModelForm[Contact]):
     def clean_email(self) -> str:
         value: str = self.cleaned_data.get("email", "")
         return normalize_email_address(value) if value.strip() else ""
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File to import",
+        help_text="A CSV file (.csv, .tsv or .txt) or a vCard file (.vcf).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.vcf,.vcard,text/csv,text/vcard"}),
+    )
+    default_client = forms.CharField(
+        label="Client for cards without an organization (vCard only, optional)",
+        required=False,
+        max_length=Client._meta.get_field("name").max_length,
+        help_text="Address books often leave the organization (ORG) empty. Contacts from such cards go to "
+        "this client, which is created if you have none by that name.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["default_client"].validators.append(validate_single_line)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"This file is {upload.size:,} bytes, more than goodterms imports: files of up to {limit:,} "
+                f"bytes ({filesizeformat(limit)}). Split it into smaller files, or leave out the columns you "
+                f"do not need, and import each one."
+            )
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """One select per column of the CSV header: the goodterms field it holds, or nothing."""
+
+    def __init__(
+        self, *args: Any, header: Sequence[str], initial_mapping: Mapping[int, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.header = list(header)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for field in importing.FIELDS:
+            groups.setdefault(f"{field.group} fields", []).append((field.key, field.label))
+        choices: list[Any] = [("", "Ignore this column"), *groups.items()]
+        for index, name in enumerate(self.header):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=name.strip() or f"Column {index + 1} (no name)",
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(index, ""),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for error in importing.check_mapping(self.mapping(), self.header):
+            self.add_error(None, error)
+        return cleaned
+
+    def mapping(self) -> dict[int, str]:
+        return {
+            index: self.cleaned_data.get(f"col_{index}", "")
+            for index in range(len(self.header))
+            if self.cleaned_data.get(f"col_{index}")
+        }
+
+
+class ImportDefaultClientForm(forms.Form):
+    default_client = forms.CharField(
+        label="Client for cards without an organization",
+        max_length=Client._meta.get_field("name").max_length,
+        help_text="Created if you have no client by that name.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["default_client"].validators.append(validate_single_line)

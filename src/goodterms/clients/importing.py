@@ -29,7 +29,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goodterms.clients.exporting import FORMULA_TRIGGERS
-from goodterms.clients.forms import ClientForm, ContactForm
 from goodterms.clients.models import Client, Contact, normalize_tags
 from goodterms.common.validators import normalize_email_address
 from goodterms.lib.refused import Refused
@@ -869,6 +868,9 @@ class _Cleaner:
     """Each value through the same form field (and normaliser) the web forms use."""
 
     def __init__(self) -> None:
+        # The forms module imports this one (the import pages' forms list FIELDS), so it is read here.
+        from goodterms.clients.forms import ClientForm, ContactForm
+
         client_fields = ClientForm().fields
         contact_fields = ContactForm().fields
         self.form_fields: dict[str, forms.Field] = {

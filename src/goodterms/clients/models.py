@@ -43,6 +43,11 @@ class Client(OrgOwned):
         return self.name
 
     @property
+    def exit_started(self) -> bool:
+        """Ending, ended or alumni: an exit runs for this client (its status follows the exit)."""
+        return self.status != self.Status.ACTIVE
+
+    @property
     def tag_list(self) -> list[str]:
         return [tag for tag in self.tags.split(", ") if tag]
 

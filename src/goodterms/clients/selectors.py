@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from goodterms.accounts.models import Organization
-from goodterms.accounts.orgscope import scoped
+from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.clients import importing
 from goodterms.clients.models import Client, Contact, ImportBatch
 
@@ -53,7 +53,9 @@ def client_list(
     # computing it; PostgreSQL computes it for them too, but from the client_id index alone), and count()
     # leaves it out. Like Count("contacts"), it follows the client foreign key alone: the client is
     # already the organization's, and an extra organization filter only slows the lookup.
-    contacts_of_client = Contact.objects.filter(client=OuterRef("pk")).order_by().annotate(n=_CountRows())
+    contacts_of_client = (
+        across_orgs(Contact).filter(client=OuterRef("pk")).order_by().annotate(n=_CountRows())
+    )
     return clients.annotate(contact_count=Subquery(contacts_of_client.values("n"))).order_by("name", "pk")
 
 

@@ -1,7 +1,12 @@
-"""Writes for clients and contacts."""
+"""Writes for clients and contacts, and the import that writes many at once.
+
+Every change that an exit's plan depends on (a contact added, changed or removed; the contract's notice)
+sends `signals.client_facts_changed`, so the exits app plans that client's running exit again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
@@ -11,7 +16,30 @@ from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
 from goodterms.clients import importing, selectors
 from goodterms.clients.models import Client, Contact, ImportBatch
+from goodterms.clients.signals import client_facts_changed
 from goodterms.lib.refused import Refused
+
+
+def _facts_changed(org: Organization, client_ids: Iterable[int]) -> None:
+    client_facts_changed.send(sender=Client, organization=org, client_ids=sorted(set(client_ids)))
+
+
+def client_create(*, org: Organization, client: Client) -> Client:
+    """Save a new client (an unsaved instance, as a form made it) in `org`."""
+    client.organization = org
+    client.save()
+    return client
+
+
+def client_update(*, client: Client) -> Client:
+    """Save the client's changed fields; a changed contract notice re-plans its running exit."""
+    with transaction.atomic():
+        stored = scoped(Client, client.organization).filter(pk=client.pk)
+        notice_before = stored.values_list("contract_notice_days", flat=True).first()
+        client.save()
+        if notice_before != client.contract_notice_days:
+            _facts_changed(client.organization, [client.pk])
+    return client
 
 
 def client_archive(*, client: Client) -> None:
@@ -24,18 +52,39 @@ def client_unarchive(*, client: Client) -> None:
     client.save(update_fields=["archived_at", "updated_at"])
 
 
-def contact_save(*, contact: Contact) -> Contact:
-    """Saves a contact; a client has at most one primary contact, so marking one unmarks the others."""
+def _contact_save(contact: Contact) -> Contact:
+    """A client has at most one primary contact, so marking one unmarks the others."""
     with transaction.atomic():
         contact.save()
         if contact.is_primary:
-            contact.client.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
+            scoped(Contact, contact.organization).filter(client=contact.client_id, is_primary=True).exclude(
+                pk=contact.pk
+            ).update(is_primary=False)
+        _facts_changed(contact.organization, [contact.client_id])
     return contact
+
+
+def contact_create(*, client: Client, contact: Contact) -> Contact:
+    """Save a new contact (an unsaved instance, as a form made it) at `client`."""
+    contact.organization = client.organization
+    contact.client = client
+    return _contact_save(contact)
+
+
+def contact_update(*, contact: Contact) -> Contact:
+    return _contact_save(contact)
+
+
+def contact_delete(*, contact: Contact) -> None:
+    with transaction.atomic():
+        contact.delete()
+        _facts_changed(contact.organization, [contact.client_id])
 
 
 # --- import -------------------------------------------------------------------------------------------
 
 BULK_BATCH_SIZE = 1000
+# Files uploaded and never imported are not kept for ever: they hold people's details (jobs.py deletes them).
 STALE_IMPORT = timedelta(days=7)
 
 
@@ -53,21 +102,15 @@ def import_upload(
     """Reads and checks the file (ImportFileError when it cannot be imported); keeps it for the next steps."""
     uploaded = importing.read_upload(filename, data)
     mapping = importing.guess_mapping(uploaded.header) if uploaded.format == ImportBatch.Format.CSV else {}
-    with transaction.atomic():
-        # Files uploaded and never imported are not kept for ever: they hold people's details.
-        scoped(ImportBatch, org).filter(
-            committed_at__isnull=True, created_at__lt=timezone.now() - STALE_IMPORT
-        ).delete()
-        return ImportBatch.objects.create(
-            organization=org,
-            created_by=user,
-            filename=filename[: ImportBatch._meta.get_field("filename").max_length or 255],
-            format=uploaded.format,
-            text=uploaded.text,
-            delimiter=uploaded.delimiter,
-            mapping=importing.mapping_to_json(mapping),
-            default_client=default_client.strip() if uploaded.format == ImportBatch.Format.VCARD else "",
-        )
+    return scoped(ImportBatch, org).create(
+        created_by=user,
+        filename=filename[: ImportBatch._meta.get_field("filename").max_length or 255],
+        format=uploaded.format,
+        text=uploaded.text,
+        delimiter=uploaded.delimiter,
+        mapping=importing.mapping_to_json(mapping),
+        default_client=default_client.strip() if uploaded.format == ImportBatch.Format.VCARD else "",
+    )
 
 
 def import_set_mapping(*, batch: ImportBatch, mapping: dict[int, str]) -> None:
@@ -108,10 +151,9 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
         if not preview.to_write and not preview.new_clients:
             raise ImportNotPossible("Nothing was imported: every row is already in goodterms.")
         client_ids = {key: found.pk for key, found in preview.existing_clients.items()}
-        created = Client.objects.bulk_create(
+        created = scoped(Client, org).bulk_create(
             [
                 Client(
-                    organization=org,
                     name=new.name,
                     company=new.company,
                     status=new.status,
@@ -141,10 +183,9 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
             scoped(Contact, org).filter(
                 client_id__in=replaced[start : start + BULK_BATCH_SIZE], is_primary=True
             ).update(is_primary=False)
-        Contact.objects.bulk_create(
+        scoped(Contact, org).bulk_create(
             [
                 Contact(
-                    organization=org,
                     client_id=client_ids[row.client_key],
                     name=row.contact.name,
                     email=row.contact.email,
@@ -158,6 +199,12 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                 if row.contact is not None
             ],
             batch_size=BULK_BATCH_SIZE,
+        )
+        # New contacts at existing clients change those clients' running plans.
+        _facts_changed(
+            org,
+            {client_ids[row.client_key] for row in rows if row.contact is not None}
+            & {found.pk for found in preview.existing_clients.values()},
         )
         stats = preview.stats()
         # The file itself is no longer needed once imported: keep the record, not the people's details twice.

@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from goodterms import playbook
-from goodterms.exits import services
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
-
-WRITTEN_KINDS = {"notice", "completion", "handover", "sour-ending", "reply-to-termination"}
+from goodterms.lib.vocabulary import WRITTEN_KINDS, Channel, MessageKind, Phase
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def _notice(exit_: Exit) -> Point:
         end_date=exit_.end_date,
         initiated_by=exit_.initiated_by,
         money_affected=exit_.money_affected,
-        policy=services.policy_for(exit_.organization),
+        policy=exit_.organization.notice_policy(),
         contract_notice_days=exit_.client.contract_notice_days,
     )
     required = playbook.required_notice_days(facts)
@@ -76,8 +74,10 @@ def _notice(exit_: Exit) -> Point:
 
 def _call_first(steps: Sequence[ExitStep]) -> Point:
     practice = "A call or meeting before anything written"
-    calls = [s for s in steps if s.is_meeting and s.phase in ("prepare", "notice") and s.done_on]
-    written = [s for s in steps if s.channel == "email" and s.message_kind in WRITTEN_KINDS and s.done_on]
+    calls = [s for s in steps if s.is_meeting and s.phase in (Phase.PREPARE, Phase.NOTICE) and s.done_on]
+    written = [
+        s for s in steps if s.channel == Channel.EMAIL and s.message_kind in WRITTEN_KINDS and s.done_on
+    ]
     if not calls:
         if written:
             return Point(practice, False, "Something written went out and no call or meeting is recorded.")
@@ -95,7 +95,7 @@ def _call_first(steps: Sequence[ExitStep]) -> Point:
 
 def _goodbyes(steps: Sequence[ExitStep], contact_count: int) -> Point:
     practice = "Every contact said goodbye to individually"
-    goodbyes = [s for s in steps if s.message_kind == "goodbye" and s.contact_name and not s.kept]
+    goodbyes = [s for s in steps if s.message_kind == MessageKind.GOODBYE and s.contact_name and not s.kept]
     done = sum(1 for s in goodbyes if s.done_on)
     if not goodbyes:
         return Point(
@@ -108,7 +108,7 @@ def _goodbyes(steps: Sequence[ExitStep], contact_count: int) -> Point:
 
 def _feedback(steps: Sequence[ExitStep]) -> Point:
     practice = "Feedback asked for"
-    asked = [s for s in steps if s.message_kind == "feedback-request" and s.done_on]
+    asked = [s for s in steps if s.message_kind == MessageKind.FEEDBACK_REQUEST and s.done_on]
     if asked:
         return Point(practice, True, f"Asked on {min(s.done_on for s in asked if s.done_on)}.")
     return Point(practice, False, "The feedback request is not done yet.")
@@ -130,7 +130,7 @@ def _readiness(exit_: Exit, items: Sequence[ReadinessItem]) -> Point:
 
 def _aftercare(steps: Sequence[ExitStep]) -> Point:
     practice = "Aftercare scheduled"
-    aftercare = [s for s in steps if s.phase == "aftercare"]
+    aftercare = [s for s in steps if s.phase == Phase.AFTERCARE]
     if aftercare:
         first = min(s.due for s in aftercare)
         return Point(practice, True, f"{len(aftercare)} aftercare step(s), the first on {first}.")

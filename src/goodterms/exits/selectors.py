@@ -1,18 +1,23 @@
-"""Reads for exits: the week's dashboard, the list, and one exit's page."""
+"""Reads for exits: the week's dashboard, the list, one exit's page, the engine's view of an exit, and the
+calendar feeds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from goodterms.accounts.models import Organization
-from goodterms.accounts.orgscope import scoped
+from goodterms import playbook
+from goodterms.accounts.models import Organization, User, hash_token
+from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits import score as scoring
-from goodterms.exits.models import Exit, ExitEvent, ExitStep, ReadinessItem
+from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
+from goodterms.lib.vocabulary import CONVERSATIONS, Check
 
 EVENTS_SHOWN = 100
 
@@ -36,7 +41,8 @@ def due_steps(*, org: Organization, since: date | None, until: date) -> QuerySet
 
 def _step_count(**lookups: object) -> Subquery:
     steps = (
-        ExitStep.objects.filter(exit=OuterRef("pk"), kept=False, **lookups)
+        across_orgs(ExitStep)  # correlated to the scoped list of exits
+        .filter(exit=OuterRef("pk"), kept=False, **lookups)
         .order_by()
         .values("exit")
         .annotate(n=Count("pk"))
@@ -74,6 +80,7 @@ class ExitPage:
     events: list[ExitEvent]
     contacts: list[Contact]
     score: scoring.Score
+    plan: playbook.Plan | None  # the engine's answer for the stored facts: its warnings and the notice owed
 
     @property
     def open_items(self) -> list[ReadinessItem]:
@@ -95,8 +102,167 @@ def exit_page(*, exit_: Exit) -> ExitPage:
         events=events,
         contacts=contacts,
         score=scoring.score(exit_, steps, items, len(contacts)),
+        plan=exit_plan(exit_=exit_, steps=steps, items=items) if exit_.is_running else None,
     )
 
 
 def running_exit_for(*, org: Organization, client_id: int) -> Exit | None:
     return scoped(Exit, org).filter(client_id=client_id, state=Exit.State.RUNNING).first()
+
+
+# --- the engine's view of an exit --------------------------------------------------------------------
+
+
+def readiness_passed(*, exit_: Exit, items: Iterable[ReadinessItem] | None = None) -> bool:
+    """The job is really over: every deliverable delivered and invoice paid, or an override with a reason."""
+    if exit_.readiness_override:
+        return True
+    items = scoped(ReadinessItem, exit_.organization).filter(exit=exit_) if items is None else items
+    return all(item.done_at is not None for item in items)
+
+
+def exit_facts(
+    *, exit_: Exit, steps: Iterable[ExitStep], items: Iterable[ReadinessItem] | None = None
+) -> playbook.ExitFacts:
+    """The engine's view of an exit: dates, who and why, contacts, what is done or moved, and the checks."""
+    org = exit_.organization
+    contacts = scoped(Contact, org).filter(client=exit_.client_id).order_by("name", "pk")
+    steps = list(steps)
+    return playbook.ExitFacts(
+        notice_date=exit_.notice_date,
+        end_date=exit_.end_date,
+        initiated_by=exit_.initiated_by,
+        reason=exit_.reason,
+        money_affected=exit_.money_affected,
+        sour=exit_.sour,
+        contacts=tuple(playbook.Contact(key=str(c.pk), name=c.name) for c in contacts),
+        country=org.country or None,
+        policy=org.notice_policy(),
+        contract_notice_days=exit_.client.contract_notice_days,
+        done={s.key: s.done_on for s in steps if s.done_on is not None},
+        moved={s.key: s.moved_to for s in steps if s.moved_to is not None},
+        passed_checks=frozenset({Check.READINESS.value})
+        if readiness_passed(exit_=exit_, items=items)
+        else frozenset(),
+        planned_on=timezone.localdate(exit_.created_at),
+    )
+
+
+def exit_plan(
+    *, exit_: Exit, steps: Iterable[ExitStep], items: Iterable[ReadinessItem] | None = None
+) -> playbook.Plan:
+    """The plan the engine makes from the stored facts, today: read only (its warnings, the notice owed).
+    The stored steps are the plan as the last write made it; the engine is pure, so this writes nothing."""
+    facts = exit_facts(exit_=exit_, steps=steps, items=items)
+    return playbook.plan(facts, playbook.default_playbooks()[exit_.playbook_id], timezone.localdate())
+
+
+def gate_phrase(*, step: ExitStep) -> str:
+    """'the call is done and the checklist is complete': what a locked step waits for, in words."""
+    titles = dict(scoped(ExitStep, step.organization).filter(exit=step.exit_id).values_list("key", "title"))
+    parts = []
+    for gate in step.closed_gates:
+        if gate == Check.READINESS:
+            parts.append("every deliverable is delivered and every invoice paid")
+        else:
+            parts.append(f"“{titles.get(gate, gate)}” is done")
+    return " and ".join(parts) or "its gates open"
+
+
+def waits_for(*, step: ExitStep, titles: dict[str, str]) -> list[str]:
+    """What a locked step waits for, one short name each: a step's title or "the checklist"."""
+    return [
+        Check.READINESS.label if gate == Check.READINESS else titles.get(gate, gate)
+        for gate in step.closed_gates
+    ]
+
+
+# --- calendar ------------------------------------------------------------------------------------------
+
+FEED_LIMIT = 1000
+FEED_PAST = timedelta(days=30)  # overdue steps stay visible for a month, then drop off the calendar
+# Every value an event is made from; the last is the client's id, for the contacts of calls.
+FINGERPRINT_FIELDS = (
+    "pk",
+    "exit_id",
+    "due",
+    "at_time",
+    "title",
+    "why",
+    "channel",
+    "talking_points",
+    "contact_id",
+    "contact_name",
+    "exit__client__name",
+    "exit__client_id",
+)
+
+
+def calendar_feed(*, org: Organization, user: User) -> CalendarFeed | None:
+    return scoped(CalendarFeed, org).filter(user=user).first()
+
+
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    """The feed a public address names, if its token is known and its user may still read it. Hashing first
+    means an unknown token costs the same index lookup; the feed's row names the organization."""
+    feed = (
+        across_orgs(CalendarFeed)
+        .select_related("user", "organization")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if feed is None or not feed.user.is_active or feed.user.organization_id != feed.organization_id:
+        return None
+    return feed
+
+
+def invitation_contacts(*, step: ExitStep) -> list[Contact]:
+    """The client's people, primary first: whom a call's invitation may be with."""
+    return list(
+        scoped(Contact, step.organization).filter(client=step.exit.client_id).order_by("-is_primary", "name")
+    )
+
+
+def record_length(*, exit_: Exit) -> int:
+    """How many lines the exit's record has. Every change adds one, so it serves as an event's SEQUENCE."""
+    return scoped(ExitEvent, exit_.organization).filter(exit=exit_).count()
+
+
+@dataclass(frozen=True)
+class FeedSnapshot:
+    """What a user's feed is made from: the steps, and the plain values the feed's fingerprint is made of."""
+
+    steps: QuerySet[ExitStep]
+    rows: Sequence[tuple[object, ...]]
+    record_lengths: dict[int, int]
+    contacts: QuerySet[Contact]
+    contact_rows: Sequence[tuple[object, ...]]
+
+
+def feed_snapshot(*, feed: CalendarFeed, today: date) -> FeedSnapshot:
+    """The user's steps not done in running exits they look after, from a month ago on, with the record
+    lengths of their exits and the contacts of the clients with calls: four small queries, as tuples."""
+    org, user = feed.organization, feed.user
+    upcoming = (
+        scoped(ExitStep, org)
+        .filter(
+            exit__state=Exit.State.RUNNING, exit__owner=user, done_on__isnull=True, due__gte=today - FEED_PAST
+        )
+        .order_by("due", "exit_id", "position", "pk")[:FEED_LIMIT]
+    )
+    rows = list(upcoming.values_list(*FINGERPRINT_FIELDS))
+    exit_ids = {row[1] for row in rows}
+    record_lengths = dict(
+        scoped(ExitEvent, org)
+        .filter(exit__in=exit_ids)
+        .order_by()  # without the model's ordering, which would join the GROUP BY
+        .values("exit")
+        .annotate(lines=Count("pk"))
+        .values_list("exit", "lines")
+    )
+    with_calls = {row[-1] for row in rows if row[6] in CONVERSATIONS}  # only calls pick a contact
+    contacts = scoped(Contact, org).filter(client__in=with_calls).order_by("-is_primary", "name", "pk")
+    contact_rows = list(contacts.values_list("client_id", "pk", "name", "email", "phone", "is_primary"))
+    return FeedSnapshot(
+        steps=upcoming, rows=rows, record_lengths=record_lengths, contacts=contacts, contact_rows=contact_rows
+    )

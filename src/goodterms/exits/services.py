@@ -1,74 +1,43 @@
-"""Writes for exits. Every change of fact ends in `replan()`, which asks the plan engine again.
+"""Writes for exits. Every change of fact ends in `exit_replan()`, which asks the plan engine again.
 
-The engine (goodterms.playbook) is plain Python: this module turns the database record into `ExitFacts`, and
-the engine's `Plan` back into `ExitStep` rows. Done steps are never lost: the engine keeps them.
+The engine (goodterms.playbook) is plain Python: selectors.exit_facts() turns the database record into
+`ExitFacts`, and exit_replan() turns the engine's `Plan` back into `ExitStep` rows. Done steps are never
+lost: the engine keeps them. Pages never re-plan: the writes that change a fact do (here, and through the
+signals the clients and accounts apps send when a contact or a notice rule changes; see apps.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from goodterms import playbook
-from goodterms.accounts.models import Organization, User
-from goodterms.accounts.orgscope import scoped
-from goodterms.clients.models import Client, Contact
-from goodterms.exits import jobs
-from goodterms.exits.models import Exit, ExitEvent, ExitStep, ReadinessItem
+from goodterms.accounts.models import Organization, User, hash_token
+from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.clients.models import Client
+from goodterms.exits import selectors
+from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Feeling
+from goodterms.lib.vocabulary import Feeling, Phase
 
 
 class ExitNotPossible(Refused):
     """The change to an exit was refused and nothing was written; `message` says why."""
 
 
-def policy_for(org: Organization) -> playbook.NoticePolicy:
-    return playbook.NoticePolicy(minimum_days=org.minimum_notice_days, money_days=org.money_notice_days)
-
-
-def readiness_passed(exit_: Exit, items: Iterable[ReadinessItem] | None = None) -> bool:
-    """The job is really over: every deliverable delivered and invoice paid, or an override with a reason."""
-    if exit_.readiness_override:
-        return True
-    items = exit_.readiness_items.all() if items is None else items
-    return all(item.done_at is not None for item in items)
-
-
-def facts_for(exit_: Exit, *, steps: Iterable[ExitStep] | None = None) -> playbook.ExitFacts:
-    """The engine's view of an exit: dates, who and why, contacts, what is done or moved, and the checks."""
-    steps = list(exit_.steps.all() if steps is None else steps)
-    contacts = scoped(Contact, exit_.organization).filter(client=exit_.client).order_by("name", "pk")
-    org = exit_.organization
-    return playbook.ExitFacts(
-        notice_date=exit_.notice_date,
-        end_date=exit_.end_date,
-        initiated_by=exit_.initiated_by,
-        reason=exit_.reason,
-        money_affected=exit_.money_affected,
-        sour=exit_.sour,
-        contacts=tuple(playbook.Contact(key=str(c.pk), name=c.name) for c in contacts),
-        country=org.country or None,
-        policy=policy_for(org),
-        contract_notice_days=exit_.client.contract_notice_days,
-        done={s.key: s.done_on for s in steps if s.done_on is not None},
-        moved={s.key: s.moved_to for s in steps if s.moved_to is not None},
-        passed_checks=frozenset({"readiness"}) if readiness_passed(exit_) else frozenset(),
-        planned_on=timezone.localdate(exit_.created_at),
-    )
-
-
 @transaction.atomic
-def replan(exit_: Exit, *, today: date | None = None) -> playbook.Plan:
+def exit_replan(*, exit_: Exit, today: date | None = None) -> playbook.Plan:
     """Ask the engine again and make the stored steps match its plan. Returns the plan (for its warnings)."""
+    org = exit_.organization
     # Lock the exit row (PostgreSQL) so two changes at once cannot interleave their step rows.
-    Exit.objects.select_for_update().filter(pk=exit_.pk).first()
-    existing = {step.key: step for step in exit_.steps.all()}
-    facts = facts_for(exit_, steps=existing.values())
+    scoped(Exit, org).select_for_update().filter(pk=exit_.pk).first()
+    existing = {step.key: step for step in scoped(ExitStep, org).filter(exit=exit_)}
+    facts = selectors.exit_facts(exit_=exit_, steps=existing.values())
     result = playbook.plan(
         facts, playbook.default_playbooks()[exit_.playbook_id], today or timezone.localdate()
     )
@@ -77,9 +46,7 @@ def replan(exit_: Exit, *, today: date | None = None) -> playbook.Plan:
     new_rows: list[ExitStep] = []
     for position, planned in enumerate(result.steps):
         seen.add(planned.key)
-        row = existing.get(planned.key) or ExitStep(
-            organization=exit_.organization, exit=exit_, key=planned.key
-        )
+        row = existing.get(planned.key) or ExitStep(organization=org, exit=exit_, key=planned.key)
         contact_key = planned.contact.key if planned.contact else None
         if row.pk is None or _differs(row, planned, position):
             row.step_id = planned.step_id
@@ -103,12 +70,29 @@ def replan(exit_: Exit, *, today: date | None = None) -> playbook.Plan:
                 new_rows.append(row)
             else:
                 row.save()
-    ExitStep.objects.bulk_create(new_rows)  # a new plan is one INSERT, not one per step
+    scoped(ExitStep, org).bulk_create(new_rows)  # a new plan is one INSERT, not one per step
     # A step the plan no longer has and that was never done goes (a done one is kept by the engine).
     gone = [step.pk for key, step in existing.items() if key not in seen and step.done_on is None]
     if gone:
-        ExitStep.objects.filter(pk__in=gone).delete()
+        scoped(ExitStep, org).filter(pk__in=gone).delete()
     return result
+
+
+def exits_replan_for_clients(*, org: Organization, client_ids: Sequence[int]) -> int:
+    """Plan the running exits of these clients again (a contact or the contract changed). Returns how many."""
+    running = scoped(Exit, org).filter(client_id__in=client_ids, state=Exit.State.RUNNING)
+    exits = list(running.select_related("client", "organization"))
+    for exit_ in exits:
+        exit_replan(exit_=exit_)
+    return len(exits)
+
+
+def exits_replan_for_org(*, org: Organization) -> int:
+    """Plan every running exit of `org` again (its notice rules or holiday country changed)."""
+    exits = list(scoped(Exit, org).filter(state=Exit.State.RUNNING).select_related("client", "organization"))
+    for exit_ in exits:
+        exit_replan(exit_=exit_)
+    return len(exits)
 
 
 def _differs(row: ExitStep, planned: playbook.PlannedStep, position: int) -> bool:
@@ -126,8 +110,9 @@ def _differs(row: ExitStep, planned: playbook.PlannedStep, position: int) -> boo
     )
 
 
-def record(exit_: Exit, user: User | None, text: str) -> None:
-    ExitEvent.objects.create(organization=exit_.organization, exit=exit_, user=user, text=text)
+def _record(exit_: Exit, user: User | None, text: str) -> None:
+    """One line on the exit's record: what happened and who did it."""
+    scoped(ExitEvent, exit_.organization).create(exit=exit_, user=user, text=text)
 
 
 @dataclass(frozen=True)
@@ -157,8 +142,7 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
         raise ExitNotPossible(f"There is no playbook called {playbook_id!r}.")
     try:
         with transaction.atomic():
-            exit_ = Exit.objects.create(
-                organization=client.organization,
+            exit_ = scoped(Exit, client.organization).create(
                 client=client,
                 owner=user,
                 created_by=user,
@@ -175,15 +159,14 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
                 (ReadinessItem.Kind.DELIVERABLE, start.deliverables),
                 (ReadinessItem.Kind.INVOICE, start.invoices),
             ):
-                ReadinessItem.objects.bulk_create(
-                    ReadinessItem(organization=client.organization, exit=exit_, kind=kind, title=title)
-                    for title in titles
+                scoped(ReadinessItem, client.organization).bulk_create(
+                    ReadinessItem(exit=exit_, kind=kind, title=title) for title in titles
                 )
-            replan(exit_)
+            exit_replan(exit_=exit_)
             _set_client_status(client, Client.Status.ENDING)
-            jobs.follow_client_statuses(client_ids=[client.pk])  # an exit recorded after the fact
+            client_statuses_follow(client_ids=[client.pk])  # an exit recorded after the fact
             book = playbook.default_playbooks()[playbook_id]
-            record(exit_, user, f"Exit started with the “{book.title}” playbook.")
+            _record(exit_, user, f"Exit started with the “{book.title}” playbook.")
     except IntegrityError:
         raise ExitNotPossible(f"An exit is already running for {client.name}.") from None
     return exit_
@@ -200,11 +183,11 @@ def exit_update(*, exit_: Exit, user: User, changes: dict[str, object]) -> playb
                 changed.append(f"{labels.get(name, name)}: {_show(getattr(exit_, name))} → {_show(value)}")
                 setattr(exit_, name, value)
         exit_.save()
-        result = replan(exit_)
+        result = exit_replan(exit_=exit_)
         if changed:
-            record(exit_, user, "Changed " + "; ".join(changed) + ".")
+            _record(exit_, user, "Changed " + "; ".join(changed) + ".")
         # A new end date may already be past: the status follows at once, not at the worker's next pass.
-        jobs.follow_client_statuses(client_ids=[exit_.client_id])
+        client_statuses_follow(client_ids=[exit_.client_id])
     return result
 
 
@@ -220,14 +203,16 @@ def exit_cancel(*, exit_: Exit, user: User, reason: str = "") -> None:
     """Cancel the exit: the relationship goes on, so the client is active again. The record stays."""
     _require_running(exit_)
     with transaction.atomic():
-        claimed = Exit.objects.filter(pk=exit_.pk, state=Exit.State.RUNNING).update(
-            state=Exit.State.CANCELLED, cancelled_at=timezone.now()
+        claimed = (
+            scoped(Exit, exit_.organization)
+            .filter(pk=exit_.pk, state=Exit.State.RUNNING)
+            .update(state=Exit.State.CANCELLED, cancelled_at=timezone.now())
         )
         if not claimed:
             raise ExitNotPossible("This exit is already cancelled.")
         exit_.refresh_from_db()
         _set_client_status(exit_.client, Client.Status.ACTIVE)
-        record(
+        _record(
             exit_, user, "Exit cancelled; the client is active again." + (f" Why: {reason}" if reason else "")
         )
 
@@ -238,23 +223,27 @@ def step_done(*, step: ExitStep, user: User, note: str = "", on: date | None = N
     if step.is_done:
         raise ExitNotPossible(f"“{step.title}” is already done.")
     if step.closed_gates:
-        raise ExitNotPossible(f"“{step.title}” is locked until {gate_phrase(step)}.")
+        raise ExitNotPossible(f"“{step.title}” is locked until {selectors.gate_phrase(step=step)}.")
     with transaction.atomic():
-        claimed = ExitStep.objects.filter(pk=step.pk, done_on__isnull=True).update(
-            done_on=on or timezone.localdate(), done_at=timezone.now(), done_by=user, note=note
+        claimed = (
+            scoped(ExitStep, step.organization)
+            .filter(pk=step.pk, done_on__isnull=True)
+            .update(done_on=on or timezone.localdate(), done_at=timezone.now(), done_by=user, note=note)
         )
         if not claimed:
             raise ExitNotPossible(f"“{step.title}” is already done.")
-        record(step.exit, user, f"Done: {step.title}." + (f" Note: {note}" if note else ""))
-        replan(step.exit)
+        _record(step.exit, user, f"Done: {step.title}." + (f" Note: {note}" if note else ""))
+        exit_replan(exit_=step.exit)
 
 
 def step_undo(*, step: ExitStep, user: User) -> None:
     _require_running(step.exit)
     with transaction.atomic():
-        ExitStep.objects.filter(pk=step.pk).update(done_on=None, done_at=None, done_by=None)
-        record(step.exit, user, f"Marked as not done: {step.title}.")
-        replan(step.exit)
+        scoped(ExitStep, step.organization).filter(pk=step.pk).update(
+            done_on=None, done_at=None, done_by=None
+        )
+        _record(step.exit, user, f"Marked as not done: {step.title}.")
+        exit_replan(exit_=step.exit)
 
 
 def step_move(*, step: ExitStep, user: User, to: date, at: time | None = None) -> playbook.Plan:
@@ -265,18 +254,16 @@ def step_move(*, step: ExitStep, user: User, to: date, at: time | None = None) -
         step.at_time = at if step.is_meeting else None
         step.save(update_fields=["moved_to", "at_time"])
         when = f"{to:%A} {to.day} {to:%B %Y}" + (f" at {at:%H:%M}" if at and step.is_meeting else "")
-        record(step.exit, user, f"Rescheduled “{step.title}” to {when}.")
-        return replan(step.exit)
+        _record(step.exit, user, f"Rescheduled “{step.title}” to {when}.")
+        return exit_replan(exit_=step.exit)
 
 
 def item_add(*, exit_: Exit, user: User, kind: str, title: str) -> ReadinessItem:
     _require_running(exit_)
     with transaction.atomic():
-        item = ReadinessItem.objects.create(
-            organization=exit_.organization, exit=exit_, kind=kind, title=title
-        )
-        record(exit_, user, f"Added to the checklist: {item.get_kind_display().lower()} “{title}”.")
-        replan(exit_)
+        item = scoped(ReadinessItem, exit_.organization).create(exit=exit_, kind=kind, title=title)
+        _record(exit_, user, f"Added to the checklist: {item.get_kind_display().lower()} “{title}”.")
+        exit_replan(exit_=exit_)
     return item
 
 
@@ -287,16 +274,16 @@ def item_set_done(*, item: ReadinessItem, user: User, done: bool) -> None:
         item.done_by = user if done else None
         item.save(update_fields=["done_at", "done_by"])
         state = item.done_label if done else f"not {item.done_label}"
-        record(item.exit, user, f"“{item.title}” marked {state}.")
-        replan(item.exit)
+        _record(item.exit, user, f"“{item.title}” marked {state}.")
+        exit_replan(exit_=item.exit)
 
 
 def item_delete(*, item: ReadinessItem, user: User) -> None:
     _require_running(item.exit)
     with transaction.atomic():
         item.delete()
-        record(item.exit, user, f"Removed from the checklist: “{item.title}”.")
-        replan(item.exit)
+        _record(item.exit, user, f"Removed from the checklist: “{item.title}”.")
+        exit_replan(exit_=item.exit)
 
 
 def readiness_override(*, exit_: Exit, user: User, reason: str) -> None:
@@ -310,20 +297,8 @@ def readiness_override(*, exit_: Exit, user: User, reason: str) -> None:
         exit_.readiness_overridden_by = user
         exit_.readiness_overridden_at = timezone.now()
         exit_.save(update_fields=["readiness_override", "readiness_overridden_by", "readiness_overridden_at"])
-        record(exit_, user, f"Readiness check overridden. Reason: {reason}")
-        replan(exit_)
-
-
-def gate_phrase(step: ExitStep) -> str:
-    """'the call is done and the checklist is complete': what a locked step waits for, in words."""
-    titles = dict(scoped(ExitStep, step.organization).filter(exit=step.exit).values_list("key", "title"))
-    parts = []
-    for gate in step.closed_gates:
-        if gate == "readiness":
-            parts.append("every deliverable is delivered and every invoice paid")
-        else:
-            parts.append(f"“{titles.get(gate, gate)}” is done")
-    return " and ".join(parts) or "its gates open"
+        _record(exit_, user, f"Readiness check overridden. Reason: {reason}")
+        exit_replan(exit_=exit_)
 
 
 def _require_running(exit_: Exit) -> None:
@@ -333,5 +308,48 @@ def _require_running(exit_: Exit) -> None:
 
 def _set_client_status(client: Client, status: str) -> None:
     if client.status != status:
-        Client.objects.filter(pk=client.pk).update(status=status, updated_at=timezone.now())
+        scoped(Client, client.organization).filter(pk=client.pk).update(
+            status=status, updated_at=timezone.now()
+        )
         client.status = status
+
+
+def client_statuses_follow(*, client_ids: Sequence[int] | None = None, today: date | None = None) -> None:
+    """The client's status follows its exit: ended after the end date, alumni once aftercare starts.
+
+    Two conditional UPDATEs, each touching only clients whose status is behind their running exit (all
+    organizations' when `client_ids` is None: the worker's pass). Cancelling an exit sets the client active
+    again (exit_cancel); nothing here moves backwards."""
+    today = today or timezone.localdate()
+    clients = across_orgs(Client) if client_ids is None else across_orgs(Client).filter(pk__in=client_ids)
+    ended = across_orgs(Exit).filter(client=OuterRef("pk"), state=Exit.State.RUNNING, end_date__lt=today)
+    clients.filter(Exists(ended), status=Client.Status.ENDING).update(
+        status=Client.Status.ENDED, updated_at=timezone.now()
+    )
+    aftercare = across_orgs(ExitStep).filter(
+        exit__client=OuterRef("pk"),
+        exit__state=Exit.State.RUNNING,
+        exit__end_date__lt=today,
+        phase=Phase.AFTERCARE,
+        due__lte=today,
+    )
+    clients.filter(Exists(aftercare), status__in=[Client.Status.ENDING, Client.Status.ENDED]).update(
+        status=Client.Status.ALUMNI, updated_at=timezone.now()
+    )
+
+
+# --- calendar feeds ---------------------------------------------------------------------------------
+
+
+def calendar_feed_create(*, org: Organization, user: User) -> str:
+    """The user's one private feed with a new token (the old address stops working at once). Returns the
+    token, to show once: only its hash is stored."""
+    token = CalendarFeed.new_token()
+    scoped(CalendarFeed, org).update_or_create(
+        user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+    )
+    return token
+
+
+def calendar_feed_revoke(*, org: Organization, user: User) -> None:
+    scoped(CalendarFeed, org).filter(user=user).delete()

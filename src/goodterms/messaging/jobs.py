@@ -1,4 +1,5 @@
-"""The sending job: one message from the outbox per call (outbox.send_one does the work)."""
+"""The messaging app's background jobs: sending what the outbox holds, and keeping each plan in step with
+its messages (a sent goodbye ticks its step off; a notice held for the call goes once the call is done)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ import os
 import socket
 import uuid
 
-from goodterms.messaging import outbox
+from goodterms.accounts.orgscope import across_orgs
+from goodterms.common.jobloop import Job
+from goodterms.exits.models import Exit
+from goodterms.messaging import outbox, services
+from goodterms.messaging.models import DONE_STATES
 
 _worker = {"pid": -1, "id": ""}
+PLANS_PER_PASS = 50
 
 
 def worker_id() -> str:
@@ -19,6 +25,33 @@ def worker_id() -> str:
     return str(_worker["id"])
 
 
-def send_messages_once() -> bool:
+def send_messages() -> bool:
     """Send one due message. Returns whether there was any work, so the worker calls it again until idle."""
     return outbox.send_one(worker_id())
+
+
+def plans_follow_messages() -> bool:
+    """Queue the notices whose call is now done, and tick off the steps of messages that went out.
+
+    Both halves touch only what is behind, so a pass with nothing to do costs a couple of queries. Returns
+    True when it changed something, so the worker calls it again until it finds nothing."""
+    released = services.held_notices_release()
+    behind = (
+        across_orgs(Exit)
+        .filter(
+            state=Exit.State.RUNNING,
+            messages__state__in=DONE_STATES,
+            messages__step__done_on__isnull=True,
+            messages__step__closed_gates=[],
+        )
+        .distinct()
+        .select_related("client", "organization")
+    )
+    ticked = sum(services.plan_follow_messages(exit_=exit_) for exit_ in behind[:PLANS_PER_PASS])
+    return bool(released or ticked)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("send messages", send_messages, every=2.0),
+    Job("plans follow messages", plans_follow_messages, every=5.0),
+)

@@ -95,6 +95,20 @@ class Message(OrgOwned):
         return f"{self.get_kind_display()} to {self.to_name}"
 
 
+# The states a user can still change (edit, send, cancel), the ones that count as "done" for the plan, and
+# the ones still waiting to be done.
+EDITABLE_STATES = (Message.State.DRAFT, Message.State.HELD, Message.State.FAILED)
+DONE_STATES = (Message.State.SENT, Message.State.SENT_BY_HAND, Message.State.CALLED)
+OPEN_STATES = (
+    Message.State.DRAFT,
+    Message.State.HELD,
+    Message.State.QUEUED,
+    Message.State.SENDING,
+    Message.State.FAILED,
+    Message.State.UNCERTAIN,
+)
+
+
 class Outbox(OrgOwned):
     """One message waiting to be sent. Workers claim rows with a lease by a conditional UPDATE."""
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.lib import checks
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import Channel
@@ -101,7 +102,7 @@ def queue(message: Message, *, send_at: datetime | None = None, user: Any = None
         raise ValueError("queue() needs a saved message")
     now = timezone.now()
     with transaction.atomic():
-        row = Message.objects.select_for_update().get(pk=message.pk)
+        row = scoped(Message, message.organization).select_for_update().get(pk=message.pk)
         if row.state not in QUEUEABLE:
             raise NotSendable(f"This message is already {row.get_state_display().lower()}.", field="state")
         check_sendable(row)
@@ -111,10 +112,9 @@ def queue(message: Message, *, send_at: datetime | None = None, user: Any = None
         row.send_at = send_at
         row.last_error = ""
         row.save(update_fields=["message_id", "state", "send_at", "last_error", "updated_at"])
-        Outbox.objects.update_or_create(
+        scoped(Outbox, message.organization).update_or_create(
             message=row,
             defaults={
-                "organization_id": row.organization_id,
                 "state": Outbox.State.PENDING,
                 "next_attempt_at": send_at or now,
                 "attempts": 0,
@@ -125,7 +125,7 @@ def queue(message: Message, *, send_at: datetime | None = None, user: Any = None
             },
         )
         when = f" to send at {send_at:%Y-%m-%d %H:%M %Z}" if send_at else ""
-        _event(row, ("Queued again" if resending else "Queued") + when + ".", user=user, at=now)
+        record_event(row, ("Queued again" if resending else "Queued") + when + ".", user=user, at=now)
     for field in ("message_id", "state", "send_at", "last_error", "updated_at"):
         setattr(message, field, getattr(row, field))
 
@@ -134,13 +134,17 @@ def confirm_delivered(message: Message, user: Any) -> None:
     """The user checked: the uncertain message did arrive. It becomes sent; nothing is sent again."""
     now = timezone.now()
     with transaction.atomic():
-        updated = Message.objects.filter(pk=message.pk, state=Message.State.UNCERTAIN).update(
-            state=Message.State.SENT, sent_at=now, last_error="", updated_at=now
+        updated = (
+            scoped(Message, message.organization)
+            .filter(pk=message.pk, state=Message.State.UNCERTAIN)
+            .update(state=Message.State.SENT, sent_at=now, last_error="", updated_at=now)
         )
         if updated != 1:
             raise NotSendable("Only a message whose delivery is uncertain can be confirmed.", field="state")
-        Outbox.objects.filter(message_id=message.pk).update(state=Outbox.State.DONE, last_error="")
-        _event(message, "Marked as delivered.", user=user, at=now)
+        scoped(Outbox, message.organization).filter(message_id=message.pk).update(
+            state=Outbox.State.DONE, last_error=""
+        )
+        record_event(message, "Marked as delivered.", user=user, at=now)
     message.state, message.sent_at, message.last_error = Message.State.SENT, now, ""
 
 
@@ -149,8 +153,9 @@ def resend(message: Message, user: Any) -> None:
     queue(message, user=user)
 
 
-def _event(message: Message, text: str, *, user: Any = None, at: datetime | None = None) -> None:
-    MessageEvent.objects.create(
+def record_event(message: Message, text: str, *, user: Any = None, at: datetime | None = None) -> None:
+    """One line of the message's history: what happened, when, and who did it (None: the worker)."""
+    across_orgs(MessageEvent).create(
         organization_id=message.organization_id,
         message_id=message.pk,
         user=user,
@@ -289,27 +294,30 @@ def backoff_seconds(
 
 
 def _mine(worker_id: str, pk: int) -> Any:
-    return Outbox.objects.filter(pk=pk, state=Outbox.State.LEASED, leased_by=worker_id)
+    return across_orgs(Outbox).filter(pk=pk, state=Outbox.State.LEASED, leased_by=worker_id)
 
 
 def _mark_uncertain_once(now: datetime) -> bool:
     """One row whose lease ran out after the handover becomes uncertain: it may have been delivered."""
     stale = Q(state=Outbox.State.LEASED, lease_until__lt=now, handed_over_at__isnull=False)
     with transaction.atomic():
-        pk = Outbox.objects.filter(stale).values_list("pk", flat=True).first()
+        pk = across_orgs(Outbox).filter(stale).values_list("pk", flat=True).first()
         if pk is None:
             return False
         text = (
             "The worker stopped after handing the message to the mail server, so it may have arrived. "
             "Check with the recipient or your mail server, then confirm it or send it again."
         )
-        if Outbox.objects.filter(stale, pk=pk).update(state=Outbox.State.UNCERTAIN, last_error=text) != 1:
+        if (
+            across_orgs(Outbox).filter(stale, pk=pk).update(state=Outbox.State.UNCERTAIN, last_error=text)
+            != 1
+        ):
             return True
-        row = Outbox.objects.select_related("message").get(pk=pk)
-        Message.objects.filter(pk=row.message_id).update(
+        row = across_orgs(Outbox).select_related("message").get(pk=pk)
+        across_orgs(Message).filter(pk=row.message_id).update(
             state=Message.State.UNCERTAIN, last_error=text, updated_at=now
         )
-        _event(row.message, "Delivery uncertain: " + text, at=now)
+        record_event(row.message, "Delivery uncertain: " + text, at=now)
     return True
 
 
@@ -322,30 +330,35 @@ def _claim(worker_id: str, now: datetime) -> Outbox | None:
         # PostgreSQL: SKIP LOCKED gives each worker a different row. SQLite ignores FOR UPDATE; its IMMEDIATE
         # transactions already run one claim at a time. The conditional UPDATE below decides in both cases.
         candidates = list(
-            Outbox.objects.filter(due)
+            across_orgs(Outbox)
+            .filter(due)
             .order_by("next_attempt_at", "pk")
             .select_for_update(skip_locked=True)
             .values_list("pk", "state")[:CLAIM_CANDIDATES]
         )
         random.shuffle(candidates)
         for pk, state in candidates:
-            claimed = Outbox.objects.filter(due, pk=pk).update(
-                state=Outbox.State.LEASED,
-                leased_by=worker_id,
-                lease_until=now + timedelta(seconds=LEASE_SECONDS),
+            claimed = (
+                across_orgs(Outbox)
+                .filter(due, pk=pk)
+                .update(
+                    state=Outbox.State.LEASED,
+                    leased_by=worker_id,
+                    lease_until=now + timedelta(seconds=LEASE_SECONDS),
+                )
             )
             if claimed != 1:
                 continue
-            row = Outbox.objects.select_related("message").get(pk=pk)
-            Message.objects.filter(pk=row.message_id).update(state=Message.State.SENDING, updated_at=now)
+            row = across_orgs(Outbox).select_related("message").get(pk=pk)
+            across_orgs(Message).filter(pk=row.message_id).update(state=Message.State.SENDING, updated_at=now)
             row.message.state = Message.State.SENDING
             attempt = row.attempts + 1
             if state == Outbox.State.LEASED:
-                _event(
+                record_event(
                     row.message, f"Sending again (attempt {attempt}): the last worker stopped first.", at=now
                 )
             else:
-                _event(row.message, f"Sending (attempt {attempt}).", at=now)
+                record_event(row.message, f"Sending (attempt {attempt}).", at=now)
             return row
     return None
 
@@ -383,10 +396,10 @@ def _fail(row: Outbox, worker_id: str, failure: SendFailure) -> None:
         if updated != 1:
             log.warning("outbox: lost the lease on row %s before recording a failure", row.pk)
             return
-        Message.objects.filter(pk=message.pk).update(
+        across_orgs(Message).filter(pk=message.pk).update(
             state=message_state, last_error=failure.text, updated_at=now
         )
-        _event(message, event, at=now)
+        record_event(message, event, at=now)
     log.info("outbox: message %s: %s", message.pk, event)
 
 
@@ -395,19 +408,23 @@ def _done(row: Outbox, worker_id: str) -> None:
     with transaction.atomic():
         # The row may have turned uncertain meanwhile (a slow send outlived the lease); the worker that sent
         # it knows better, so it may still mark it done. Another worker's lease or a user's resend is left be.
-        updated = Outbox.objects.filter(
-            pk=row.pk,
-            leased_by=worker_id,
-            handed_over_at__isnull=False,
-            state__in=[Outbox.State.LEASED, Outbox.State.UNCERTAIN],
-        ).update(state=Outbox.State.DONE, attempts=row.attempts + 1, last_error="")
+        updated = (
+            across_orgs(Outbox)
+            .filter(
+                pk=row.pk,
+                leased_by=worker_id,
+                handed_over_at__isnull=False,
+                state__in=[Outbox.State.LEASED, Outbox.State.UNCERTAIN],
+            )
+            .update(state=Outbox.State.DONE, attempts=row.attempts + 1, last_error="")
+        )
         if updated != 1:
             log.warning("outbox: row %s was taken over before it could be marked sent", row.pk)
             return
-        Message.objects.filter(pk=row.message_id).update(
+        across_orgs(Message).filter(pk=row.message_id).update(
             state=Message.State.SENT, sent_at=now, last_error="", updated_at=now
         )
-        _event(row.message, f"Sent to {row.message.to_email}.", at=now)
+        record_event(row.message, f"Sent to {row.message.to_email}.", at=now)
 
 
 def send_one(worker_id: str) -> bool:

@@ -1,7 +1,8 @@
-"""Drafting, editing and sending an exit's messages: one per person, coached, and only when the plan allows.
+"""Writes for messages: drafting one per person, editing, sending (or marking what the user did by hand),
+and the organization's templates.
 
-Drafts are rendered once from the organization's template (templates_service.template_for) with the fields of
-one contact. After that a draft is plain text that the user edits; it is never evaluated as a template again.
+Drafts are rendered once from the organization's template (selectors.template_for) with the fields of one
+contact. After that a draft is plain text that the user edits; it is never evaluated as a template again.
 Sending goes through outbox.queue(), the only way a message reaches the outbox.
 """
 
@@ -13,28 +14,17 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from goodterms import playbook, templating, tone
-from goodterms.accounts.models import User
-from goodterms.accounts.orgscope import scoped
+from goodterms import templating, tone
+from goodterms.accounts.models import Organization, User
+from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.clients.models import Contact
+from goodterms.exits import selectors as exit_selectors
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Channel, PreferredChannel
-from goodterms.messaging import outbox
-from goodterms.messaging.models import Message, MessageEvent
-from goodterms.messaging.templates_service import template_for
-
-OPEN_STATES = (
-    Message.State.DRAFT,
-    Message.State.HELD,
-    Message.State.QUEUED,
-    Message.State.SENDING,
-    Message.State.FAILED,
-    Message.State.UNCERTAIN,
-)
-DONE_STATES = (Message.State.SENT, Message.State.SENT_BY_HAND, Message.State.CALLED)
-EDITABLE_STATES = (Message.State.DRAFT, Message.State.HELD, Message.State.FAILED)
+from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel
+from goodterms.messaging import outbox, selectors
+from goodterms.messaging.models import DONE_STATES, EDITABLE_STATES, Message, MessageTemplate
 
 
 class MessageRefused(Refused):
@@ -46,38 +36,16 @@ class MessageRefused(Refused):
         self.errors = errors or []
 
 
-def record(message: Message, user: User | None, text: str) -> None:
-    MessageEvent.objects.create(organization=message.organization, message=message, user=user, text=text)
-
-
-def first_name(name: str) -> str:
-    words = name.split()
-    return words[0] if words else name
-
-
-def fields_for(exit_: Exit, contact: Contact, user: User) -> dict[str, str]:
-    """The documented template fields (templating.FIELDS) for one person at the client."""
-    client = exit_.client
-    return {
-        "first_name": first_name(contact.name),
-        "contact_name": contact.name,
-        "role": contact.role,
-        "together": contact.together_notes.strip(),
-        "client": client.name,
-        "company": client.company or client.name,
-        "end_date": playbook.describe_day(exit_.end_date),
-        "notice_date": playbook.describe_day(exit_.notice_date),
-        "handover_contact": exit_.handover_to,
-        "sender": user.name,
-        "sender_first_name": first_name(user.name),
-        "organization": exit_.organization.name,
-    }
+def _record(message: Message, user: User | None, text: str) -> None:
+    outbox.record_event(message, text, user=user)
 
 
 def _render(exit_: Exit, contact: Contact, kind: str, user: User) -> tuple[str, str]:
-    subject_source, body_source, _is_default = template_for(exit_.organization, kind)
+    subject_source, body_source, _is_default = selectors.template_for(org=exit_.organization, kind=kind)
     try:
-        rendered = templating.render(subject_source, body_source, fields_for(exit_, contact, user))
+        rendered = templating.render(
+            subject_source, body_source, selectors.fields_for(exit_=exit_, contact=contact, user=user)
+        )
     except templating.MissingFields as missing:
         raise MessageRefused(f"No draft for {contact.name}: {missing}") from None
     except templating.TemplateProblems as problems:
@@ -88,45 +56,18 @@ def _render(exit_: Exit, contact: Contact, kind: str, user: User) -> tuple[str, 
     return rendered.subject, rendered.body
 
 
-def call_points(exit_: Exit, contact: Contact) -> str:
-    """A call instead of an email, for someone who prefers the phone: what to say, in a few lines."""
-    lines = [f"Call {contact.name}" + (f" ({contact.phone})" if contact.phone else "") + "."]
-    if contact.together_notes.strip():
-        lines.append(f"- Thank them for what you did together: {contact.together_notes.strip()}")
-    else:
-        lines.append("- Thank them for one thing you did together, by name.")
-    lines.append(f"- Say when your last day is: {playbook.describe_day(exit_.end_date)}.")
-    if exit_.handover_to:
-        lines.append(f"- Tell them who takes over: {exit_.handover_to}.")
-    lines.append("- Ask whether you may keep in touch, and how they prefer to hear from you.")
-    return "\n".join(lines)
-
-
-def goodbye_step(exit_: Exit, contact: Contact) -> ExitStep | None:
-    return scoped(ExitStep, exit_.organization).filter(exit=exit_, key=f"goodbye:{contact.pk}").first()
-
-
-def _open_message(exit_: Exit, contact: Contact, kind: str) -> Message | None:
-    return (
-        scoped(Message, exit_.organization)
-        .filter(exit=exit_, contact=contact, kind=kind)
-        .exclude(state=Message.State.CANCELLED)
-        .first()
-    )
-
-
-def draft(
+def message_draft(
     *, exit_: Exit, contact: Contact, kind: str, user: User, step: ExitStep | None = None, channel: str = ""
 ) -> Message:
     """A personal draft for one person (or a call task if they prefer the phone). One per person and kind."""
     if not exit_.is_running:
         raise MessageRefused("This exit is cancelled.")
-    existing = _open_message(exit_, contact, kind)
+    existing = selectors.open_message(exit_=exit_, contact=contact, kind=kind)
     if existing is not None:
         return existing
     channel = channel or (
         Channel.CALL
-        if kind == "goodbye" and contact.preferred_channel == PreferredChannel.PHONE
+        if kind == MessageKind.GOODBYE and contact.preferred_channel == PreferredChannel.PHONE
         else Channel.EMAIL
     )
     if channel == Channel.EMAIL:
@@ -137,12 +78,11 @@ def draft(
             )
         subject, body = _render(exit_, contact, kind, user)
     else:
-        subject, body = f"Call {contact.name}", call_points(exit_, contact)
-    if step is None and kind == "goodbye":
-        step = goodbye_step(exit_, contact)
+        subject, body = f"Call {contact.name}", selectors.call_points(exit_=exit_, contact=contact)
+    if step is None and kind == MessageKind.GOODBYE:
+        step = selectors.goodbye_step(exit_=exit_, contact=contact)
     with transaction.atomic():
-        message = Message.objects.create(
-            organization=exit_.organization,
+        message = scoped(Message, exit_.organization).create(
             exit=exit_,
             step=step,
             contact=contact,
@@ -157,7 +97,7 @@ def draft(
             created_by=user,
         )
         what = "Call task" if channel == Channel.CALL else "Draft"
-        record(message, user, f"{what} written from the {message.get_kind_display().lower()} template.")
+        _record(message, user, f"{what} written from the {message.get_kind_display().lower()} template.")
     return message
 
 
@@ -167,28 +107,20 @@ class Drafted:
     problems: list[str]
 
 
-def draft_goodbyes(*, exit_: Exit, user: User) -> Drafted:
+def goodbyes_draft(*, exit_: Exit, user: User) -> Drafted:
     """One goodbye per person at the client. Someone who cannot be drafted is named, the others still are."""
     created, problems = [], []
     for contact in scoped(Contact, exit_.organization).filter(client=exit_.client).order_by("name", "pk"):
-        if _open_message(exit_, contact, "goodbye") is not None:
+        if selectors.open_message(exit_=exit_, contact=contact, kind=MessageKind.GOODBYE) is not None:
             continue
         try:
-            created.append(draft(exit_=exit_, contact=contact, kind="goodbye", user=user))
+            created.append(message_draft(exit_=exit_, contact=contact, kind=MessageKind.GOODBYE, user=user))
         except MessageRefused as refused:
             problems.append(refused.message)
     return Drafted(created, problems)
 
 
-def recipient_for_step(step: ExitStep) -> Contact | None:
-    """Who a step's message goes to: the step's contact, else the client's primary contact, else anyone."""
-    if step.contact_id:
-        return scoped(Contact, step.organization).filter(pk=step.contact_id).first()
-    contacts = scoped(Contact, step.organization).filter(client=step.exit.client_id)
-    return contacts.order_by("-is_primary", "name", "pk").first()
-
-
-def save(*, message: Message, user: User, subject: str, body: str) -> None:
+def message_save(*, message: Message, user: User, subject: str, body: str) -> None:
     """Keep the user's edit. From now on the draft is plain text: it is never rendered as a template again."""
     if message.state not in EDITABLE_STATES:
         raise MessageRefused(
@@ -197,28 +129,16 @@ def save(*, message: Message, user: User, subject: str, body: str) -> None:
     if (message.subject, message.body) == (subject, body):
         return
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(subject=subject, body=body, updated_at=timezone.now())
-        message.subject, message.body = subject, body
-        record(message, user, "Draft edited.")
-
-
-def coach(text: str, kind: str | None) -> tone.Report:
-    return tone.analyze(text, kind)
-
-
-def call_step_open(exit_: Exit) -> ExitStep | None:
-    """The plan's first call or meeting, while it is not done: a notice waits for it."""
-    return (
-        scoped(ExitStep, exit_.organization)
-        .filter(
-            exit=exit_, channel__in=["call", "meeting"], phase__in=["prepare", "notice"], done_on__isnull=True
+        scoped(Message, message.organization).filter(pk=message.pk).update(
+            subject=subject, body=body, updated_at=timezone.now()
         )
-        .order_by("due", "position")
-        .first()
-    )
+        message.subject, message.body = subject, body
+        _record(message, user, "Draft edited.")
 
 
-def send(*, message: Message, user: User, send_at: datetime | None = None, send_anyway: bool = False) -> str:
+def message_send(
+    *, message: Message, user: User, send_at: datetime | None = None, send_anyway: bool = False
+) -> str:
     """Queue the message (or hold a notice until the call is done). Returns what happened, for the user.
 
     Refused while the tone coach finds errors unless the user says "send anyway", which stays on the message;
@@ -228,26 +148,32 @@ def send(*, message: Message, user: User, send_at: datetime | None = None, send_
         raise MessageRefused("This is a call, not an email: mark it as done once you have called.")
     if message.state not in EDITABLE_STATES:
         raise MessageRefused(f"This message is {message.get_state_display().lower()} already.")
-    if message.step is not None and message.step.closed_gates and message.kind != "notice":
+    if message.step is not None and message.step.closed_gates and message.kind != MessageKind.NOTICE:
         raise MessageRefused(
-            f"Not yet: “{message.step.title}” waits until {exit_services.gate_phrase(message.step)}."
+            f"Not yet: “{message.step.title}” waits until {exit_selectors.gate_phrase(step=message.step)}."
         )
     errors = [f.message for f in tone.analyze(message.body, message.kind).findings if f.severity == "error"]
     if errors and not send_anyway:
         raise MessageRefused("The tone coach found something a client may take badly.", errors=errors)
     with transaction.atomic():
         if errors:
-            Message.objects.filter(pk=message.pk).update(send_anyway=True, send_anyway_errors=errors)
+            scoped(Message, message.organization).filter(pk=message.pk).update(
+                send_anyway=True, send_anyway_errors=errors
+            )
             message.send_anyway, message.send_anyway_errors = True, errors
-            record(message, user, "Sent anyway, with the tone coach's errors: " + "; ".join(errors))
-        call = call_step_open(message.exit) if message.kind == "notice" and message.exit else None
+            _record(message, user, "Sent anyway, with the tone coach's errors: " + "; ".join(errors))
+        call = (
+            selectors.call_step_open(exit_=message.exit)
+            if message.kind == MessageKind.NOTICE and message.exit
+            else None
+        )
         if call is not None:
             reason = f"Held until “{call.title}” is done: talk first, then confirm in writing."
-            Message.objects.filter(pk=message.pk).update(
+            scoped(Message, message.organization).filter(pk=message.pk).update(
                 state=Message.State.HELD, held_reason=reason, send_at=send_at
             )
             message.state, message.held_reason, message.send_at = Message.State.HELD, reason, send_at
-            record(message, user, reason)
+            _record(message, user, reason)
             return reason
         try:
             outbox.queue(message, send_at=send_at, user=user)
@@ -258,23 +184,27 @@ def send(*, message: Message, user: User, send_at: datetime | None = None, send_
     return "Queued: it goes out within a few seconds."
 
 
-def release_held(*, exit_: Exit | None = None) -> int:
+def held_notices_release(*, exit_: Exit | None = None) -> int:
     """Queue the notices that waited for a call that is now done. Returns how many went to the outbox."""
-    held = Message.objects.filter(state=Message.State.HELD).select_related("exit")
-    if exit_ is not None:
-        held = held.filter(exit=exit_)
+    held = (
+        (across_orgs(Message) if exit_ is None else scoped(Message, exit_.organization).filter(exit=exit_))
+        .filter(state=Message.State.HELD)
+        .select_related("exit", "organization")
+    )
     released = 0
     for message in held:
-        if message.exit is None or call_step_open(message.exit) is not None:
+        if message.exit is None or selectors.call_step_open(exit_=message.exit) is not None:
             continue
         with transaction.atomic():
-            claimed = Message.objects.filter(pk=message.pk, state=Message.State.HELD).update(
-                state=Message.State.DRAFT, held_reason=""
+            claimed = (
+                scoped(Message, message.organization)
+                .filter(pk=message.pk, state=Message.State.HELD)
+                .update(state=Message.State.DRAFT, held_reason="")
             )
             if not claimed:
                 continue
             message.state = Message.State.DRAFT
-            record(message, None, "The call is done: the notice goes to the outbox.")
+            _record(message, None, "The call is done: the notice goes to the outbox.")
             outbox.queue(message, send_at=message.send_at)
             released += 1
     return released
@@ -288,7 +218,7 @@ MARKS = {
 }
 
 
-def mark(*, message: Message, user: User, action: str) -> None:
+def message_mark(*, message: Message, user: User, action: str) -> None:
     """What the user did outside goodterms: sent it from their mailbox, called, got a reply; or cancel."""
     if action not in MARKS:
         raise MessageRefused("Unknown action.")
@@ -297,25 +227,25 @@ def mark(*, message: Message, user: User, action: str) -> None:
         if action == "replied":
             if message.state not in DONE_STATES:
                 raise MessageRefused("Only a sent message (or a call) can have a reply.")
-            Message.objects.filter(pk=message.pk).update(replied_at=now)
+            scoped(Message, message.organization).filter(pk=message.pk).update(replied_at=now)
         elif action == "cancel":
             if message.state not in EDITABLE_STATES:
                 raise MessageRefused(
                     f"This message is {message.get_state_display().lower()}; it cannot be cancelled."
                 )
-            Message.objects.filter(pk=message.pk).update(state=Message.State.CANCELLED)
+            scoped(Message, message.organization).filter(pk=message.pk).update(state=Message.State.CANCELLED)
         else:
             if message.state not in (*EDITABLE_STATES, Message.State.UNCERTAIN):
                 raise MessageRefused(f"This message is {message.get_state_display().lower()} already.")
             state = Message.State.SENT_BY_HAND if action == "sent-by-hand" else Message.State.CALLED
-            Message.objects.filter(pk=message.pk).update(state=state, sent_at=now)
-        record(message, user, MARKS[action])
+            scoped(Message, message.organization).filter(pk=message.pk).update(state=state, sent_at=now)
+        _record(message, user, MARKS[action])
     message.refresh_from_db()
     if message.exit is not None:
-        follow_steps(exit_=message.exit)
+        plan_follow_messages(exit_=message.exit)
 
 
-def follow_steps(*, exit_: Exit) -> int:
+def plan_follow_messages(*, exit_: Exit) -> int:
     """A message sent (or a call made) ticks off its plan step: the plan and the score follow the record.
     Returns how many steps it ticked off."""
     if not exit_.is_running:
@@ -345,83 +275,16 @@ def follow_steps(*, exit_: Exit) -> int:
     return ticked
 
 
-@dataclass(frozen=True)
-class BoardRow:
-    contact: Contact
-    message: Message | None
-    state: str  # to do, drafted, held, sending, sent, called instead, replied, failed, uncertain
-    step: ExitStep | None
-
-
-def board(*, exit_: Exit) -> list[BoardRow]:
-    """Every person at the client and where their goodbye stands."""
-    org = exit_.organization
-    contacts = list(scoped(Contact, org).filter(client=exit_.client).order_by("name", "pk"))
-    messages: dict[int, Message] = {}
-    for message in (
-        scoped(Message, org)
-        .filter(exit=exit_, kind="goodbye")
-        .exclude(state=Message.State.CANCELLED)
-        .order_by("created_at", "pk")
-    ):
-        if message.contact_id is not None:
-            messages[message.contact_id] = message
-    steps = {s.key: s for s in scoped(ExitStep, org).filter(exit=exit_, message_kind="goodbye")}
-    return [
-        BoardRow(c, messages.get(c.pk), _board_state(messages.get(c.pk)), steps.get(f"goodbye:{c.pk}"))
-        for c in contacts
-    ]
-
-
-def _board_state(message: Message | None) -> str:
-    if message is None:
-        return "to do"
-    if message.replied_at is not None:
-        return "replied"
-    if (
-        message.state == Message.State.QUEUED
-        and message.send_at is not None
-        and message.send_at > timezone.now()
-    ):
-        return "scheduled"
-    words: dict[str, str] = {
-        Message.State.DRAFT: "drafted",
-        Message.State.HELD: "held",
-        Message.State.QUEUED: "sending",
-        Message.State.SENDING: "sending",
-        Message.State.SENT: "sent",
-        Message.State.SENT_BY_HAND: "sent",
-        Message.State.CALLED: "called instead",
-        Message.State.FAILED: "failed",
-        Message.State.UNCERTAIN: "uncertain",
-    }
-    return words.get(message.state, message.state)
-
-
-def replacement_for(finding: tone.Finding, text: str, first: str) -> str | None:
-    """Words that can replace a finding's words in one click, when there are such words: a substitution
-    rule's replacement, or the recipient's name in place of a crowd greeting ("Hi all" -> "Hi Dana")."""
-    if finding.end <= finding.start:
-        return None
-    rules = tone.default_rules()
-    if finding.rule in rules and rules[finding.rule].check.name == "substitution":
-        return finding.suggestion
-    if finding.category == "mass-greeting" and first:
-        words = text[finding.start : finding.end].split()
-        return f"{words[0]} {first}" if words else None
-    return None
-
-
-def email_instead(*, message: Message, user: User) -> Message:
+def message_email_instead(*, message: Message, user: User) -> Message:
     """The user prefers to write to someone the plan would call: the call task goes, an email draft comes."""
     if message.channel != Channel.CALL or message.state not in EDITABLE_STATES:
         raise MessageRefused("Only a call that is not done yet can become an email.")
     if message.exit is None or message.contact is None:
         raise MessageRefused("This call belongs to no exit or contact any more.")
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(state=Message.State.CANCELLED)
-        record(message, user, "Replaced by an email, at the user's choice.")
-        return draft(
+        scoped(Message, message.organization).filter(pk=message.pk).update(state=Message.State.CANCELLED)
+        _record(message, user, "Replaced by an email, at the user's choice.")
+        return message_draft(
             exit_=message.exit,
             contact=message.contact,
             kind=message.kind,
@@ -429,3 +292,54 @@ def email_instead(*, message: Message, user: User) -> Message:
             step=message.step,
             channel=Channel.EMAIL,
         )
+
+
+def message_confirm_delivered(*, message: Message, user: User) -> None:
+    """The user checked: the uncertain message did arrive. It becomes sent; nothing is sent again."""
+    try:
+        outbox.confirm_delivered(message, user)
+    except outbox.NotSendable as refused:
+        raise MessageRefused(refused.message) from None
+    if message.exit is not None:
+        plan_follow_messages(exit_=message.exit)
+
+
+def message_resend(*, message: Message, user: User) -> None:
+    """The user decided to send an uncertain or failed message again, with the same Message-ID."""
+    try:
+        outbox.resend(message, user)
+    except outbox.NotSendable as refused:
+        raise MessageRefused(refused.message) from None
+
+
+# --- templates ------------------------------------------------------------------------------------------
+
+
+def template_save(*, org: Organization, kind: str, subject: str, body: str, user: User) -> MessageTemplate:
+    """Save `org`'s own template of `kind` (one per kind: an update when there is one already).
+
+    Raises templating.TemplateProblems, saving nothing, when check_template() finds anything wrong.
+    """
+    if kind not in selectors.KIND_LABELS:
+        raise ValueError(f"unknown kind of message {kind!r}")
+    problems = templating.check_template(subject, body)
+    if problems:
+        raise templating.TemplateProblems(problems)
+    with transaction.atomic():
+        row, _created = scoped(MessageTemplate, org).update_or_create(
+            organization=org,
+            kind=kind,
+            defaults={
+                "subject": subject.strip(),
+                "body": body.replace("\r\n", "\n"),  # a browser's textarea sends CRLF
+                "updated_at": timezone.now(),
+                "updated_by": user,
+            },
+        )
+    return row
+
+
+def template_reset(*, org: Organization, kind: str) -> bool:
+    """Go back to the shipped default for `kind`; False when `org` had not changed it."""
+    deleted, _by_model = scoped(MessageTemplate, org).filter(kind=kind).delete()
+    return deleted > 0

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from goodterms.messaging.jobs import send_messages_once
-
-IDLE_SECONDS = 2.0
+from goodterms.common.jobloop import job_named, run_jobs
+from goodterms.messaging import jobs
 
 
 class Command(BaseCommand):
@@ -25,22 +22,5 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="stop when no message is due")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stop = False
-
-        def request_stop(signum: int, _frame: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGTERM, request_stop)
-        signal.signal(signal.SIGINT, request_stop)
-        sent = 0
-        while not stop:
-            if send_messages_once():
-                sent += 1
-                continue
-            if options["once"]:
-                break
-            deadline = time.monotonic() + IDLE_SECONDS
-            while not stop and time.monotonic() < deadline:
-                time.sleep(min(0.2, IDLE_SECONDS))
-        self.stdout.write(f"sendmessages: handled {sent} outbox row(s)")
+        loop = run_jobs([job_named(jobs.JOBS, "send messages")], once=options["once"])
+        self.stdout.write(f"sendmessages: handled {loop.handled.get('send messages', 0)} outbox row(s)")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.clients import exporting, selectors
 from goodterms.clients.models import Client
-from goodterms.clients.views import list_filters
+from goodterms.clients.views.base import list_filters
 
 
 def _listed_clients(request: OrgRequest) -> QuerySet[Client]:

@@ -6,7 +6,6 @@ the starting point of every draft the members write.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -15,23 +14,12 @@ from django.views.decorators.http import require_POST
 
 from goodterms import templating
 from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
-from goodterms.messaging import templates_service
-
-MAX_BODY = 20_000
-
-
-class TemplateForm(forms.Form):
-    subject = forms.CharField(max_length=300)
-    body = forms.CharField(
-        max_length=MAX_BODY,
-        strip=False,  # the body's blank lines are part of the message
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
-        help_text="Plain text with {{ field }} where a value goes; the fields are listed below the form.",
-    )
+from goodterms.messaging import selectors, services
+from goodterms.messaging.forms import TemplateForm
 
 
 def _kind(kind: str) -> str:
-    if kind not in templates_service.KIND_LABELS:
+    if kind not in selectors.KIND_LABELS:
         raise Http404("No such kind of message")
     return kind
 
@@ -39,8 +27,8 @@ def _kind(kind: str) -> str:
 @org_required
 def template_list(request: OrgRequest) -> HttpResponse:
     rows = [
-        (info, templates_service.template_preview(info.subject, info.body, info.kind))
-        for info in templates_service.template_infos(request.org)
+        (info, selectors.template_preview(subject=info.subject, body=info.body, kind=info.kind))
+        for info in selectors.template_infos(org=request.org)
     ]
     return render(request, "messaging/template_list.html", {"rows": rows})
 
@@ -49,7 +37,7 @@ def template_list(request: OrgRequest) -> HttpResponse:
 def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
     """Members see the template and its preview; the owner may check and save an edited one."""
     kind = _kind(kind)
-    info = templates_service.template_info(request.org, kind)
+    info = selectors.template_info(org=request.org, kind=kind)
     problems: list[templating.Problem] = []
     subject, body = info.subject, info.body
     if request.method == "POST":
@@ -60,7 +48,7 @@ def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
             subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
             problems = templating.check_template(subject, body)
             if not problems and request.POST.get("action") != "check":
-                templates_service.template_save(
+                services.template_save(
                     org=request.org, kind=kind, subject=subject, body=body, user=request.user
                 )
                 messages.success(request, f"The {info.label.lower()} template is saved.")
@@ -69,7 +57,7 @@ def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
         form = TemplateForm(initial={"subject": info.subject, "body": info.body})
     preview = None
     if not problems and (not form.is_bound or form.is_valid()):
-        preview = templates_service.template_preview(subject, body, kind)
+        preview = selectors.template_preview(subject=subject, body=body, kind=kind)
     context = {
         "info": info,
         "form": form,
@@ -86,8 +74,8 @@ def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
 @owner_required
 def template_reset(request: OrgRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
-    label = templates_service.KIND_LABELS[kind].lower()
-    if templates_service.template_reset(org=request.org, kind=kind):
+    label = selectors.KIND_LABELS[kind].lower()
+    if services.template_reset(org=request.org, kind=kind):
         messages.success(request, f"The {label} template is back to goodterms' default.")
     else:
         messages.info(request, f"The {label} template was already the default.")

@@ -1,4 +1,4 @@
-"""The goodbye board, the editor with the tone coach beside the draft, and sending (or sending by hand)."""
+"""One message: the editor with the tone coach beside the draft, the live coach, the .eml, and the marks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 from datetime import datetime
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,92 +16,11 @@ from django.views.decorators.http import require_POST
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.models import user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
-from goodterms.clients.models import Contact
-from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib.vocabulary import Channel
-from goodterms.messaging import outbox, services
-from goodterms.messaging.models import Message, MessageEvent
+from goodterms.messaging import outbox, selectors, services
+from goodterms.messaging.models import EDITABLE_STATES, Message
 
 MAX_BODY = 50_000
-
-
-@org_required
-def board(request: OrgRequest, exit_pk: int) -> HttpResponse:
-    exit_ = get_for_org(scoped(Exit, request.org).select_related("client"), request.org, pk=exit_pk)
-    services.follow_steps(exit_=exit_)
-    history = (
-        scoped(Message, request.org)
-        .filter(exit=exit_)
-        .exclude(state__in=[Message.State.DRAFT, Message.State.CANCELLED])
-        .order_by("-sent_at", "-created_at")
-    )
-    context = {
-        "exit": exit_,
-        "rows": services.board(exit_=exit_),
-        "others": scoped(Message, request.org)
-        .filter(exit=exit_)
-        .exclude(kind="goodbye")
-        .exclude(state=Message.State.CANCELLED),
-        "history": history,
-        "file_backend": "filebased" in settings.EMAIL_BACKEND,
-        "outbox_dir": getattr(settings, "EMAIL_FILE_PATH", ""),
-    }
-    return render(request, "messaging/board.html", context)
-
-
-@org_required
-@require_POST
-def draft_goodbyes(request: OrgRequest, exit_pk: int) -> HttpResponse:
-    exit_ = get_for_org(
-        scoped(Exit, request.org).select_related("client", "organization"), request.org, pk=exit_pk
-    )
-    try:
-        drafted = services.draft_goodbyes(exit_=exit_, user=request.user)
-    except services.MessageRefused as refused:
-        messages.error(request, refused.message)
-        return redirect("messaging:board", exit_pk=exit_.pk)
-    if drafted.created:
-        messages.success(
-            request, f"{len(drafted.created)} personal goodbye(s) drafted: read each one before sending."
-        )
-    for problem in drafted.problems:
-        messages.warning(request, problem)
-    return redirect("messaging:board", exit_pk=exit_.pk)
-
-
-@org_required
-@require_POST
-def draft_for_step(request: OrgRequest, exit_pk: int, step_pk: int) -> HttpResponse:
-    exit_ = get_for_org(
-        scoped(Exit, request.org).select_related("client", "organization"), request.org, pk=exit_pk
-    )
-    step = get_for_org(ExitStep, request.org, pk=step_pk, exit=exit_)
-    step.exit = exit_
-    if not step.message_kind:
-        messages.error(request, "This step has no message to write.")
-        return redirect("exits:detail", pk=exit_.pk)
-    contact_pk = request.POST.get("contact")
-    contact = (
-        get_for_org(Contact, request.org, pk=contact_pk, client=exit_.client)
-        if contact_pk
-        else services.recipient_for_step(step)
-    )
-    if contact is None:
-        messages.error(request, f"{exit_.client.name} has no contacts yet: add the person to write to first.")
-        return redirect("exits:detail", pk=exit_.pk)
-    try:
-        message = services.draft(
-            exit_=exit_,
-            contact=contact,
-            kind=step.message_kind,
-            user=request.user,
-            step=step,
-            channel=Channel.EMAIL,
-        )
-    except services.MessageRefused as refused:
-        messages.error(request, refused.message)
-        return redirect("exits:detail", pk=exit_.pk)
-    return redirect("messaging:edit", pk=message.pk)
 
 
 def _message(request: OrgRequest, pk: int) -> Message:
@@ -120,11 +38,11 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
         subject = request.POST.get("subject", message.subject)[:300]
         body = request.POST.get("body", message.body)[:MAX_BODY]
         try:
-            if message.state in services.EDITABLE_STATES:
-                services.save(message=message, user=request.user, subject=subject, body=body)
+            if message.state in EDITABLE_STATES:
+                services.message_save(message=message, user=request.user, subject=subject, body=body)
             if action == "send":
                 send_at = _send_at(request)
-                note = services.send(
+                note = services.message_send(
                     message=message,
                     user=request.user,
                     send_at=send_at,
@@ -144,7 +62,7 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
             errors = refused.errors
         except ValueError as bad:
             messages.error(request, str(bad))
-    report = services.coach(message.body, message.kind)
+    report = selectors.coach(text=message.body, kind=message.kind)
     zone = user_zone(request.user)
     default_send = message.send_at or (
         datetime.combine(message.step.due, datetime.min.time().replace(hour=9), tzinfo=zone)
@@ -156,8 +74,8 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
         "report": report,
         "findings": [_finding(message.body, f) for f in report.findings],
         "errors": errors,
-        "editable": message.state in services.EDITABLE_STATES,
-        "events": scoped(MessageEvent, request.org).filter(message=message).select_related("user"),
+        "editable": message.state in EDITABLE_STATES,
+        "events": selectors.message_events(message=message),
         "send_at_value": timezone.localtime(default_send, zone).strftime("%Y-%m-%dT%H:%M")
         if default_send
         else "",
@@ -201,11 +119,11 @@ def coach(request: OrgRequest, pk: int) -> HttpResponse:
         text = str(payload.get("body", ""))[:MAX_BODY]
     except (ValueError, AttributeError):
         return JsonResponse({"error": 'Send JSON: {"body": "…"}.'}, status=400)
-    report = services.coach(text, message.kind)
+    report = selectors.coach(text=text, kind=message.kind)
     data = report.to_dict()
-    first = services.first_name(message.to_name)
+    first = selectors.first_name(message.to_name)
     for finding, out in zip(report.findings, data["findings"], strict=True):
-        out["replacement"] = services.replacement_for(finding, text, first)
+        out["replacement"] = selectors.replacement_for(finding, text, first)
     data["has_errors"] = report.has_errors
     return JsonResponse(data)
 
@@ -237,16 +155,16 @@ def mark(request: OrgRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "email-instead":
-            replacement = services.email_instead(message=message, user=request.user)
+            replacement = services.message_email_instead(message=message, user=request.user)
             messages.success(request, f"An email to {replacement.to_name} is drafted instead of the call.")
             return redirect("messaging:edit", pk=replacement.pk)
         if action == "confirm-delivered":
-            outbox.confirm_delivered(message, request.user)
+            services.message_confirm_delivered(message=message, user=request.user)
         elif action == "resend":
-            outbox.resend(message, request.user)
+            services.message_resend(message=message, user=request.user)
         else:
-            services.mark(message=message, user=request.user, action=action)
-    except (services.MessageRefused, outbox.NotSendable) as refused:
+            services.message_mark(message=message, user=request.user, action=action)
+    except services.MessageRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, services.MARKS.get(action, "Done."))

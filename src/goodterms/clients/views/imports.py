@@ -1,13 +1,10 @@
 """Import pages: upload a CSV or vCard file, map the CSV's columns, preview every row, then commit once.
 
-The views parse input and call one service or selector each; parsing and checking live in importing.py,
-writes in services.py (import_upload, import_commit), reads in selectors.py.
+The views parse input and call one service or selector each; parsing and checking live in the importing
+package, writes in services.py (import_upload, import_commit), reads in selectors.py.
 """
 
 from __future__ import annotations
-
-import csv
-import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +14,7 @@ from django.shortcuts import redirect, render
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.orgscope import get_for_org
 from goodterms.clients import exporting, importing, selectors, services
-from goodterms.clients.forms_import import ImportDefaultClientForm, ImportMappingForm, ImportUploadForm
+from goodterms.clients.forms import ImportDefaultClientForm, ImportMappingForm, ImportUploadForm
 from goodterms.clients.models import ImportBatch
 
 PROBLEMS_SHOWN = 1000  # on the preview page; the download lists every one
@@ -131,13 +128,7 @@ def problems_csv(request: OrgRequest, pk: int) -> HttpResponse:
         problems = selectors.import_preview(org=request.org, batch=batch).problems
     except importing.ImportFileError as error:
         problems = (importing.Problem(0, "", "", error.message),)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Line", "Field", "Column", "Problem"])
-    for problem in problems:
-        cells = [str(problem.line), problem.field, problem.column, problem.message]
-        writer.writerow([exporting.neutralise(cell) for cell in cells])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(exporting.problems_csv(problems), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
     return response
 

@@ -1,0 +1,13 @@
+"""What the clients app announces to the apps above it, which it must not import.
+
+An exit's plan names each contact of its client and counts the notice the client's contract asks for; the
+exits app listens (exits/apps.py) and plans that client's running exit again, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent with `organization` and `client_ids` after contacts were added, changed or removed, or a client's
+# contract notice changed.
+client_facts_changed = Signal()

@@ -1,0 +1,1 @@
+"""The exits pages, one module per resource: the week, exits, their steps, the checklist, the calendar."""

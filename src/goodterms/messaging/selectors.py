@@ -1,0 +1,272 @@
+"""Reads for messages: the fields a draft is made from, who a step's message goes to, the goodbye board,
+the tone coach's view of a draft, and the organization's templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from goodterms import playbook, templating, tone
+from goodterms.accounts.models import Organization, User
+from goodterms.accounts.orgscope import scoped
+from goodterms.clients.models import Contact
+from goodterms.exits.models import Exit, ExitStep
+from goodterms.lib.vocabulary import CONVERSATIONS, MessageKind, Phase
+from goodterms.messaging.models import Message, MessageEvent, MessageTemplate
+
+KIND_LABELS = dict(MessageKind.choices())
+
+
+def first_name(name: str) -> str:
+    words = name.split()
+    return words[0] if words else name
+
+
+def fields_for(*, exit_: Exit, contact: Contact, user: User) -> dict[str, str]:
+    """The documented template fields (templating.FIELDS) for one person at the client."""
+    client = exit_.client
+    return {
+        "first_name": first_name(contact.name),
+        "contact_name": contact.name,
+        "role": contact.role,
+        "together": contact.together_notes.strip(),
+        "client": client.name,
+        "company": client.company or client.name,
+        "end_date": playbook.describe_day(exit_.end_date),
+        "notice_date": playbook.describe_day(exit_.notice_date),
+        "handover_contact": exit_.handover_to,
+        "sender": user.name,
+        "sender_first_name": first_name(user.name),
+        "organization": exit_.organization.name,
+    }
+
+
+def call_points(*, exit_: Exit, contact: Contact) -> str:
+    """A call instead of an email, for someone who prefers the phone: what to say, in a few lines."""
+    lines = [f"Call {contact.name}" + (f" ({contact.phone})" if contact.phone else "") + "."]
+    if contact.together_notes.strip():
+        lines.append(f"- Thank them for what you did together: {contact.together_notes.strip()}")
+    else:
+        lines.append("- Thank them for one thing you did together, by name.")
+    lines.append(f"- Say when your last day is: {playbook.describe_day(exit_.end_date)}.")
+    if exit_.handover_to:
+        lines.append(f"- Tell them who takes over: {exit_.handover_to}.")
+    lines.append("- Ask whether you may keep in touch, and how they prefer to hear from you.")
+    return "\n".join(lines)
+
+
+def goodbye_step(*, exit_: Exit, contact: Contact) -> ExitStep | None:
+    """The plan's goodbye step for this person."""
+    return (
+        scoped(ExitStep, exit_.organization)
+        .filter(exit=exit_, message_kind=MessageKind.GOODBYE, contact=contact)
+        .first()
+    )
+
+
+def open_message(*, exit_: Exit, contact: Contact, kind: str) -> Message | None:
+    """The person's message of this kind that is not cancelled: there is at most one."""
+    return (
+        scoped(Message, exit_.organization)
+        .filter(exit=exit_, contact=contact, kind=kind)
+        .exclude(state=Message.State.CANCELLED)
+        .first()
+    )
+
+
+def recipient_for_step(*, step: ExitStep) -> Contact | None:
+    """Who a step's message goes to: the step's contact, else the client's primary contact, else anyone."""
+    if step.contact_id:
+        return scoped(Contact, step.organization).filter(pk=step.contact_id).first()
+    contacts = scoped(Contact, step.organization).filter(client=step.exit.client_id)
+    return contacts.order_by("-is_primary", "name", "pk").first()
+
+
+def coach(*, text: str, kind: str | None) -> tone.Report:
+    return tone.analyze(text, kind)
+
+
+def call_step_open(*, exit_: Exit) -> ExitStep | None:
+    """The plan's first call or meeting, while it is not done: a notice waits for it."""
+    return (
+        scoped(ExitStep, exit_.organization)
+        .filter(
+            exit=exit_,
+            channel__in=CONVERSATIONS,
+            phase__in=[Phase.PREPARE, Phase.NOTICE],
+            done_on__isnull=True,
+        )
+        .order_by("due", "position")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    contact: Contact
+    message: Message | None
+    state: str  # to do, drafted, held, sending, sent, called instead, replied, failed, uncertain
+    step: ExitStep | None
+
+
+def board(*, exit_: Exit) -> list[BoardRow]:
+    """Every person at the client and where their goodbye stands."""
+    org = exit_.organization
+    contacts = list(scoped(Contact, org).filter(client=exit_.client).order_by("name", "pk"))
+    messages: dict[int, Message] = {}
+    for message in (
+        scoped(Message, org)
+        .filter(exit=exit_, kind=MessageKind.GOODBYE)
+        .exclude(state=Message.State.CANCELLED)
+        .order_by("created_at", "pk")
+    ):
+        if message.contact_id is not None:
+            messages[message.contact_id] = message
+    steps = {
+        s.contact_id: s for s in scoped(ExitStep, org).filter(exit=exit_, message_kind=MessageKind.GOODBYE)
+    }
+    return [
+        BoardRow(c, messages.get(c.pk), _board_state(messages.get(c.pk)), steps.get(c.pk)) for c in contacts
+    ]
+
+
+def _board_state(message: Message | None) -> str:
+    if message is None:
+        return "to do"
+    if message.replied_at is not None:
+        return "replied"
+    if (
+        message.state == Message.State.QUEUED
+        and message.send_at is not None
+        and message.send_at > timezone.now()
+    ):
+        return "scheduled"
+    words: dict[str, str] = {
+        Message.State.DRAFT: "drafted",
+        Message.State.HELD: "held",
+        Message.State.QUEUED: "sending",
+        Message.State.SENDING: "sending",
+        Message.State.SENT: "sent",
+        Message.State.SENT_BY_HAND: "sent",
+        Message.State.CALLED: "called instead",
+        Message.State.FAILED: "failed",
+        Message.State.UNCERTAIN: "uncertain",
+    }
+    return words.get(message.state, message.state)
+
+
+def other_messages(*, exit_: Exit) -> QuerySet[Message]:
+    """The exit's messages other than the goodbyes (notice, handover, …), not cancelled."""
+    return (
+        scoped(Message, exit_.organization)
+        .filter(exit=exit_)
+        .exclude(kind=MessageKind.GOODBYE)
+        .exclude(state=Message.State.CANCELLED)
+    )
+
+
+def message_history(*, exit_: Exit) -> QuerySet[Message]:
+    """What has gone out (or tried to), newest first: everything but drafts and cancelled ones."""
+    return (
+        scoped(Message, exit_.organization)
+        .filter(exit=exit_)
+        .exclude(state__in=[Message.State.DRAFT, Message.State.CANCELLED])
+        .order_by("-sent_at", "-created_at")
+    )
+
+
+def message_events(*, message: Message) -> QuerySet[MessageEvent]:
+    return scoped(MessageEvent, message.organization).filter(message=message).select_related("user")
+
+
+def replacement_for(finding: tone.Finding, text: str, first: str) -> str | None:
+    """Words that can replace a finding's words in one click, when there are such words: a substitution
+    rule's replacement, or the recipient's name in place of a crowd greeting ("Hi all" -> "Hi Dana")."""
+    if finding.end <= finding.start:
+        return None
+    rules = tone.default_rules()
+    if finding.rule in rules and rules[finding.rule].check.name == "substitution":
+        return finding.suggestion
+    if finding.category == "mass-greeting" and first:
+        words = text[finding.start : finding.end].split()
+        return f"{words[0]} {first}" if words else None
+    return None
+
+
+# --- templates ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """One kind's template as an organization sees it."""
+
+    kind: str
+    label: str
+    subject: str
+    body: str
+    is_default: bool
+    edited: MessageTemplate | None  # the organization's row, for who changed it and when
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A template filled in with the example fields, and what the tone coach says about it.
+
+    `error` is set instead when the template cannot be rendered (a default never fails; an edited one
+    saved before a field was renamed could).
+    """
+
+    rendered: templating.Rendered | None
+    report: tone.Report | None
+    error: str | None = None
+
+    def findings(self) -> list[dict[str, str | None]]:
+        """Each finding with the words it is about, ready for a template."""
+        if self.rendered is None or self.report is None:
+            return []
+        body = self.rendered.body
+        return [
+            {
+                "severity": f.severity,
+                "words": body[f.start : f.end],
+                "message": f.message,
+                "suggestion": f.suggestion,
+            }
+            for f in self.report.findings
+        ]
+
+
+def template_preview(*, subject: str, body: str, kind: str) -> Preview:
+    try:
+        rendered = templating.render(subject, body, templating.example_fields())
+    except (templating.TemplateProblems, templating.MissingFields) as error:
+        return Preview(rendered=None, report=None, error=str(error))
+    return Preview(rendered=rendered, report=tone.analyze(rendered.body, kind))
+
+
+def template_for(*, org: Organization, kind: str) -> tuple[str, str, bool]:
+    """(subject, body, is_default): the source to render drafts of `kind` from, for `org`."""
+    info = template_info(org=org, kind=kind)
+    return info.subject, info.body, info.is_default
+
+
+def template_info(*, org: Organization, kind: str) -> TemplateInfo:
+    if kind not in KIND_LABELS:
+        raise ValueError(f"unknown kind of message {kind!r}; allowed: {', '.join(KIND_LABELS)}")
+    row = scoped(MessageTemplate, org).filter(kind=kind).select_related("updated_by").first()
+    return _info(kind, row)
+
+
+def template_infos(*, org: Organization) -> list[TemplateInfo]:
+    """Every kind, in the order of KINDS, with one query for the organization's own rows."""
+    rows = {row.kind: row for row in scoped(MessageTemplate, org).select_related("updated_by")}
+    return [_info(kind, rows.get(kind)) for kind in KIND_LABELS]
+
+
+def _info(kind: str, row: MessageTemplate | None) -> TemplateInfo:
+    if row is not None:
+        return TemplateInfo(kind, KIND_LABELS[kind], row.subject, row.body, is_default=False, edited=row)
+    subject, body = templating.default_template(kind)
+    return TemplateInfo(kind, KIND_LABELS[kind], subject, body, is_default=True, edited=None)

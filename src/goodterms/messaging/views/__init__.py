@@ -1,0 +1,1 @@
+"""The messaging pages, one module per resource: an exit's board, one message, the templates."""
