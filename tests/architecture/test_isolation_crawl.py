@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
@@ -263,3 +265,32 @@ def test_org_a_edits_only_its_own_templates(client_a, two_orgs):
         assert not [secret for secret in b.secrets_ if secret in text], name
         client_a.post(url, {"subject": "Hijacked", "body": "Hello {{ first_name }}, hijacked."})
     assert _snapshot(b) == before
+
+
+# A SAVEPOINT is a transaction.atomic() inside the test's transaction: on SQLite, where transactions start
+# IMMEDIATE, a page that opens one takes the database-wide write lock even when it ends up writing nothing.
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+
+
+def _writes(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def test_no_page_writes_on_get_or_head(client_a, two_orgs):
+    """Every page of the crawl, opened (GET and HEAD) on org A's own objects, issues no INSERT, UPDATE or
+    DELETE and opens no write transaction: pages render what is stored, and only a POST changes anything."""
+    a, _ = two_orgs
+    urls = [reverse(name, kwargs=kwargs_for(a)) for name, kwargs_for in OBJECT_URLS.items()]
+    urls += [reverse(name) for name in sorted(LIST_URLS)]
+    urls += [reverse(name, kwargs=kwargs) for name, kwargs in KIND_URLS.items()]
+    urls += [reverse("healthz"), reverse("exits:feed", args=["not-a-token"])]
+    assert a.invitation is not None
+    opened = 0
+    for url in urls:
+        for method in (client_a.get, client_a.head):
+            with CaptureQueriesContext(connection) as captured:
+                response = method(url)
+            assert response.status_code in (200, 302, 404, 405), f"{url} gave {response.status_code}"
+            opened += response.status_code == 200
+            assert not _writes(captured), f"{method.__name__.upper()} {url} wrote: {_writes(captured)}"
+    assert opened > len(urls)  # most pages answered for real: the check looked at rendered pages
