@@ -11,8 +11,11 @@ from goodterms.accounts.middleware import forget_setup_state
 from goodterms.accounts.models import Organization, SiteSetup, User
 from goodterms.clients.models import Client, Contact
 from goodterms.lib.vocabulary import PreferredChannel
+from tests.realservers import goodterms_run, smtp, smtp_settings
 
 PASSWORD = "correct horse battery staple"
+
+__all__ = ["goodterms_run", "smtp", "smtp_settings"]  # the real servers, for every test that takes them
 
 
 @pytest.fixture(autouse=True)

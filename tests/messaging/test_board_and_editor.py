@@ -242,3 +242,41 @@ def test_an_edited_draft_is_plain_text_never_a_template_again(client_a, ready_ex
     payload = parsed.get_payload(decode=True)
     assert isinstance(payload, bytes)
     assert "{{ first_name }} and {% if x %}braces{% endif %}" in payload.decode()
+
+
+def test_a_held_notice_that_can_no_longer_be_sent_fails_with_why_and_the_others_go(ready_exit, org_a):
+    def held(subject: str, email: str) -> Message:
+        return Message.objects.create(
+            organization=org_a,
+            exit=ready_exit,
+            kind="notice",
+            state=Message.State.HELD,
+            to_name="Dana Diaz",
+            to_email=email,
+            subject=subject,
+            body="Hi Dana,\n\nAs we discussed on the phone, my last day is in January.",
+        )
+
+    broken = held("Our work\r\nBcc: eve@evil.example", "dana@acme.example")
+    fine = held("Our work together", "dana@acme.example")
+    assert services.held_notices_release() == 1
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.state == Message.State.FAILED and "subject" in broken.last_error
+    assert "carriage return" in broken.last_error
+    assert fine.state == Message.State.QUEUED
+    assert broken.events.filter(
+        text__startswith="The call is done, but the notice could not be queued"
+    ).exists()
+
+
+def test_the_editor_refuses_a_subject_with_a_line_break_and_keeps_the_draft(client_a, ready_exit):
+    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    dana = _goodbye(ready_exit, "Dana Diaz")
+    response = client_a.post(
+        reverse("messaging:edit", args=[dana.pk]),
+        {"action": "save", "subject": "Thanks\nBcc: eve@evil.example", "body": dana.body},
+    )
+    assert "The subject: Contains a line feed (LF)" in response.content.decode()
+    dana.refresh_from_db()
+    assert "\n" not in dana.subject

@@ -428,3 +428,56 @@ def test_sendmessages_once_sends_everything_due(org_a, capsys):
     assert len(mail.outbox) == 3
     assert set(Message.objects.values_list("state", flat=True)) == {Message.State.SENT}
     assert "handled 3" in capsys.readouterr().out
+
+
+# --- one message's trouble stays with that message ------------------------------------------------------
+
+
+def test_an_address_that_cannot_be_encoded_is_refused_before_anything_is_sent(org_a):
+    message = make_message(org_a, to_email="x@א1.example")
+    with pytest.raises(NotSendable, match="cannot be written in an email") as refused:
+        outbox.build_email(message)
+    assert refused.value.field == "to_email"
+
+
+def test_such_a_row_fails_with_the_reason_and_the_next_one_goes(org_a):
+    poison = make_message(org_a, 0, to_email="x@א1.example")
+    good = make_message(org_a, 1)
+    outbox.queue(poison)
+    outbox.queue(good)
+    while outbox.send_one("w1"):
+        pass
+    poison.refresh_from_db()
+    good.refresh_from_db()
+    assert poison.state == Message.State.FAILED and "to_email" in poison.last_error
+    assert good.state == Message.State.SENT
+    assert [m.to for m in mail.outbox] == [[f'"{good.to_name}" <{good.to_email}>']]
+
+
+def test_an_unexpected_error_before_the_handover_fails_the_message_not_the_worker(org_a, monkeypatch):
+    message = make_message(org_a)
+    outbox.queue(message)
+
+    def broken(_message: Message) -> None:
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(outbox, "build_email", broken)
+    assert outbox.send_one("w1") is True
+    message.refresh_from_db()
+    assert message.state == Message.State.FAILED
+    assert "RuntimeError: something nobody foresaw" in message.last_error
+    assert Outbox.objects.get().state == Outbox.State.FAILED
+
+
+def test_an_unexpected_error_after_the_handover_makes_it_uncertain(org_a, monkeypatch):
+    message = make_message(org_a)
+    outbox.queue(message)
+
+    def broken(_connection: object, _email: object) -> None:
+        raise RuntimeError("cut mid-conversation")
+
+    monkeypatch.setattr(outbox, "_deliver", broken)
+    assert outbox.send_one("w1") is True
+    message.refresh_from_db()
+    assert message.state == Message.State.UNCERTAIN  # it may have arrived: never sent again on its own
+    assert outbox.send_one("w1") is False

@@ -7,109 +7,25 @@ line per accepted message, so each test counts deliveries and Message-IDs rather
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from goodterms.accounts.models import Organization
 from goodterms.messaging import outbox
 from goodterms.messaging.models import Message, MessageEvent, Outbox
 from goodterms.messaging.outbox import NotSendable
+from tests.realservers import WAIT_SECONDS, SmtpServer, app_env, wait_for
 
 HERE = Path(__file__).resolve().parent
-SINK = HERE / "smtp_sink.py"
 WORKER = HERE / "send_worker.py"
-WAIT_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-class SmtpServer:
-    """The sink in its own process; stop() and start() again on the same port, as a mail server restarts."""
-
-    def __init__(self, out: Path) -> None:
-        self.port = free_port()
-        self.out = out
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(SINK), "--port", str(self.port), "--out", str(self.out)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        ready = self.process.stdout.readline()
-        assert ready.strip() == "ready", f"the SMTP sink did not start (exit {self.process.poll()})"
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def deliveries(self) -> list[dict[str, Any]]:
-        if not self.out.exists():
-            return []
-        return [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
-
-
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    server = SmtpServer(tmp_path / "deliveries.jsonl")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp_settings(settings: Any, smtp: SmtpServer) -> SmtpServer:
-    """This process sends over SMTP to the sink, as EMAIL_URL=smtp://127.0.0.1:PORT would configure it."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp.port, 5
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    return smtp
-
-
-def test_database_url() -> str:
-    """The database this test runs on (pytest-django's test database), as a DATABASE_URL for subprocesses."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    user = quote(db.get("USER") or "", safe="")
-    return (
-        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
-test_database_url.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 class Workers:
@@ -148,14 +64,8 @@ class Workers:
 
 @pytest.fixture
 def workers(transactional_db: None, tmp_path: Path, smtp: SmtpServer) -> Iterator[Workers]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        DATABASE_URL=test_database_url(),
-        GOODTERMS_DATA_DIR=str(tmp_path / "data"),
-        SECRET_KEY="a-test-only-key-for-the-sending-workers-0123456789",
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}?timeout=5",
-        LOG_LEVEL="WARNING",
-    )
+    env = app_env(tmp_path, email_url=f"smtp://127.0.0.1:{smtp.port}?timeout=5")
+    env["LOG_LEVEL"] = "WARNING"
     running = Workers(env, tmp_path)
     yield running
     running.close()  # before the test database is flushed

@@ -71,14 +71,12 @@ class Loop:
 
     def run(self, *, once: bool = False) -> int:
         """Run until stopped; with `once`, one round: each job until it finds nothing (or fails)."""
-        for job in self.jobs:
-            self.states.setdefault(job.name, _State())
         log.info("worker: started with %d job(s): %s", len(self.jobs), ", ".join(j.name for j in self.jobs))
         while not self.stopping:
             self.round(once=once)
             if once:
                 break
-            self._wait_until(min(state.due_at for state in self.states.values()))
+            self._wait_until(min((state.due_at for state in self.states.values()), default=self.clock()))
         return 0
 
     def round(self, *, once: bool = False) -> None:
@@ -88,7 +86,7 @@ class Loop:
         for job in self.jobs:
             if self.stopping:
                 return
-            state = self.states[job.name]
+            state = self.states.setdefault(job.name, _State())
             if not once and self.clock() < state.due_at:
                 continue
             self._run_job(job, state, once=once)
@@ -165,9 +163,12 @@ def run_jobs(jobs: Sequence[Job], *, once: bool = False, beat: Callable[[], None
     """Run `jobs` in a loop that SIGTERM and SIGINT stop gracefully: the worker's and each command's.
     Returns the loop when it has stopped, with what it handled."""
     loop = Loop(jobs, beat=beat)
-    signal.signal(signal.SIGTERM, loop.stop)
-    signal.signal(signal.SIGINT, loop.stop)
-    loop.run(once=once)
+    previous = {signum: signal.signal(signum, loop.stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        loop.run(once=once)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return loop
 
 

@@ -3,9 +3,12 @@ its messages (a sent goodbye ticks its step off; a notice held for the call goes
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
+
+from django.db import DatabaseError
 
 from goodterms.accounts.orgscope import across_orgs
 from goodterms.common.jobloop import Job
@@ -13,6 +16,7 @@ from goodterms.exits.models import Exit
 from goodterms.messaging import outbox, services
 from goodterms.messaging.models import DONE_STATES
 
+log = logging.getLogger("goodterms.messaging")
 _worker = {"pid": -1, "id": ""}
 PLANS_PER_PASS = 50
 
@@ -47,7 +51,15 @@ def plans_follow_messages() -> bool:
         .distinct()
         .select_related("client", "organization")
     )
-    ticked = sum(services.plan_follow_messages(exit_=exit_) for exit_ in behind[:PLANS_PER_PASS])
+    ticked = 0
+    for exit_ in behind[:PLANS_PER_PASS]:
+        try:
+            ticked += services.plan_follow_messages(exit_=exit_)
+        except DatabaseError:
+            raise
+        except Exception:
+            # One exit's trouble stays with it: logged with its id, tried again at the next pass.
+            log.exception("messaging: the plan of exit %s could not follow its messages", exit_.pk)
     return bool(released or ticked)
 
 

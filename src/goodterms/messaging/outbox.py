@@ -19,7 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail.message import sanitize_address
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -178,12 +179,16 @@ def _address(name: str, email: str) -> str:
 def build_email(message: Message) -> EmailMessage:
     """Plain text, exactly one To, no Cc or Bcc; Message-ID and Date set here, the From of the message or
     DEFAULT_FROM_EMAIL. Checks the message again: a row edited after queueing must not add headers. A draft
-    (the .eml download) gets a fresh Message-ID; a queued message always has its own."""
+    (the .eml download) gets a fresh Message-ID; a queued message always has its own.
+
+    Every address and the whole message are encoded here, as the mail backend will encode them, so that a
+    value that cannot be written in an email (an address whose domain is no valid IDNA name) is refused with
+    its field before anything is handed to the server, never discovered halfway through sending."""
     check_sendable(message)
     sender = (
         _address(message.from_name, message.from_email) if message.from_email else settings.DEFAULT_FROM_EMAIL
     )
-    return EmailMessage(
+    email = EmailMessage(
         subject=message.subject,
         body=message.body,
         from_email=sender,
@@ -193,6 +198,20 @@ def build_email(message: Message) -> EmailMessage:
             "Date": formatdate(localtime=False),
         },
     )
+    for field, value in (("from_email", sender), ("to_email", email.to[0])):
+        try:
+            sanitize_address(value, email.encoding or settings.DEFAULT_CHARSET)
+        except (UnicodeError, ValueError) as error:
+            raise NotSendable(
+                f"{HEADER_FIELDS[field]} ({field}) cannot be written in an email: {error}. Correct the "
+                "address on the contact's page, then send again.",
+                field=field,
+            ) from None
+    try:
+        email.message().as_bytes()
+    except (UnicodeError, ValueError) as error:
+        raise NotSendable(f"The message cannot be written as an email: {error}.") from None
+    return email
 
 
 # --- sending -----------------------------------------------------------------------------------------------
@@ -428,38 +447,56 @@ def _done(row: Outbox, worker_id: str) -> None:
 
 
 def send_one(worker_id: str) -> bool:
-    """Claim one due message, send it, record the outcome. Returns True if it found any work."""
+    """Claim one due message, send it, record the outcome. Returns True if it found any work.
+
+    Whatever goes wrong with the claimed message ends on that message, never in the worker: an unexpected
+    error is logged with the message's id and fails it with the error in words (or makes it uncertain, if
+    the server may have received it). Only a database in trouble is passed up, so the loop can wait for it;
+    the lease then lets a later pass take the message again."""
     now = timezone.now()
     if _mark_uncertain_once(now):
         return True
     row = _claim(worker_id, now)
     if row is None:
         return False
+    progress = {"handed_over": False}
+    try:
+        _send_claimed(row, worker_id, progress)
+    except DatabaseError:
+        raise
+    except Exception as error:
+        log.exception("outbox: message %s (outbox row %s) could not be sent", row.message_id, row.pk)
+        handed_over = progress["handed_over"]
+        text = f"goodterms could not send it ({type(error).__name__}: {error})"
+        _fail(row, worker_id, SendFailure(text, permanent=not handed_over, handed_over=handed_over))
+    return True
+
+
+def _send_claimed(row: Outbox, worker_id: str, progress: dict[str, bool]) -> None:
     message = row.message
     try:
         email = build_email(message)
-    except (NotSendable, ValueError) as error:
-        reason = error.message if isinstance(error, NotSendable) else str(error)
-        _fail(row, worker_id, SendFailure(reason, permanent=True, handed_over=False))
-        return True
+    except NotSendable as refused:
+        _fail(row, worker_id, SendFailure(refused.message, permanent=True, handed_over=False))
+        return
     connection = get_connection(fail_silently=False)
     try:
         _open(connection)
     except SendFailure as failure:
         _fail(row, worker_id, failure)
-        return True
+        return
     # The point of no return, committed before the server sees the message: from here on, a lost lease
     # means "maybe delivered", never "send again".
     if _mine(worker_id, row.pk).update(handed_over_at=timezone.now()) != 1:
         _close(connection)
         log.warning("outbox: lost the lease on row %s before sending; another worker has it", row.pk)
-        return True
+        return
+    progress["handed_over"] = True
     try:
         _deliver(connection, email)
     except SendFailure as failure:
         _close(connection)
         _fail(row, worker_id, failure)
-        return True
+        return
     _close(connection)
     _done(row, worker_id)
-    return True

@@ -8,10 +8,11 @@ Sending goes through outbox.queue(), the only way a message reaches the outbox.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from goodterms import templating, tone
@@ -21,10 +22,13 @@ from goodterms.clients.models import Contact
 from goodterms.exits import selectors as exit_selectors
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
+from goodterms.lib import checks
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel
 from goodterms.messaging import outbox, selectors
 from goodterms.messaging.models import DONE_STATES, EDITABLE_STATES, Message, MessageTemplate
+
+log = logging.getLogger("goodterms.messaging")
 
 
 class MessageRefused(Refused):
@@ -126,6 +130,9 @@ def message_save(*, message: Message, user: User, subject: str, body: str) -> No
         raise MessageRefused(
             f"This message is {message.get_state_display().lower()}; it can no longer change."
         )
+    problem = checks.single_line_problem(subject)
+    if problem is not None:
+        raise MessageRefused(f"The subject: {problem}")
     if (message.subject, message.body) == (subject, body):
         return
     with transaction.atomic():
@@ -185,7 +192,10 @@ def message_send(
 
 
 def held_notices_release(*, exit_: Exit | None = None) -> int:
-    """Queue the notices that waited for a call that is now done. Returns how many went to the outbox."""
+    """Queue the notices that waited for a call that is now done. Returns how many went to the outbox.
+
+    Each notice on its own: one that can no longer be sent (its subject was given a line break, say) is
+    marked failed with the reason, for the user to correct, and the others still go."""
     held = (
         (across_orgs(Message) if exit_ is None else scoped(Message, exit_.organization).filter(exit=exit_))
         .filter(state=Message.State.HELD)
@@ -195,6 +205,18 @@ def held_notices_release(*, exit_: Exit | None = None) -> int:
     for message in held:
         if message.exit is None or selectors.call_step_open(exit_=message.exit) is not None:
             continue
+        try:
+            released += _release(message)
+        except DatabaseError:
+            raise
+        except Exception as error:
+            log.exception("messaging: held message %s could not be released", message.pk)
+            _fail_held(message, f"goodterms could not queue it ({type(error).__name__}: {error}).")
+    return released
+
+
+def _release(message: Message) -> int:
+    try:
         with transaction.atomic():
             claimed = (
                 scoped(Message, message.organization)
@@ -202,12 +224,26 @@ def held_notices_release(*, exit_: Exit | None = None) -> int:
                 .update(state=Message.State.DRAFT, held_reason="")
             )
             if not claimed:
-                continue
+                return 0
             message.state = Message.State.DRAFT
             _record(message, None, "The call is done: the notice goes to the outbox.")
             outbox.queue(message, send_at=message.send_at)
-            released += 1
-    return released
+    except outbox.NotSendable as refused:
+        _fail_held(message, refused.message)
+        return 0
+    return 1
+
+
+def _fail_held(message: Message, reason: str) -> None:
+    """The call is done but the notice cannot go as it is: failed, with why, for the user to mend and send."""
+    with transaction.atomic():
+        updated = (
+            scoped(Message, message.organization)
+            .filter(pk=message.pk, state=Message.State.HELD)
+            .update(state=Message.State.FAILED, held_reason="", last_error=reason, updated_at=timezone.now())
+        )
+        if updated:
+            _record(message, None, f"The call is done, but the notice could not be queued: {reason}")
 
 
 MARKS = {
