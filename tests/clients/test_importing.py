@@ -11,7 +11,7 @@ import pytest
 
 import goodterms
 from goodterms.clients import importing
-from goodterms.clients.importing import Existing, ExistingClient, ImportFileError
+from goodterms.clients.importing import Existing, ExistingClient, ImportFileError, csvfile
 from goodterms.clients.models import Client, Contact
 
 EXPORT_HEADER = (
@@ -153,7 +153,7 @@ def test_text_after_a_closing_quote_is_explained():
 
 
 def test_more_than_the_row_limit_is_refused_by_name(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    monkeypatch.setattr(csvfile, "MAX_ROWS", 5)
     text = "Client\n" + "".join(f"C{n}\n" for n in range(6))
     with pytest.raises(ImportFileError, match="more than 5 rows; goodterms imports up to 5 at a time"):
         importing.parse_csv(text, ",")
@@ -237,6 +237,13 @@ def test_a_mapping_needs_a_client_column_and_each_field_once():
     assert stored == {"0": "client_name", "2": "email"}
     assert importing.mapping_from_json(stored) == {0: "client_name", 2: "email"}
     assert importing.mapping_from_json("junk") == {}
+
+
+def test_the_client_name_help_states_the_model_limit():
+    limit = Client._meta.get_field("name").max_length
+    assert limit == importing.fields.CLIENT_NAME_MAX_LENGTH
+    (client_name,) = (f for f in importing.FIELDS if f.key == "client_name")
+    assert f"Up to {limit} characters." in client_name.help
 
 
 def test_first_and_last_name_columns_make_the_contact_name():
