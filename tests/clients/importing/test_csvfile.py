@@ -7,6 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from goodterms.clients.importing import csvfile, decoding, upload
+from goodterms.clients.importing.preview import Outcome
 from goodterms.clients.importing.rows import ImportFileError
 from tests.clients.importing.helpers import (
     DELIMITERS,
@@ -104,7 +105,13 @@ def test_ragged_rows_are_named_and_trailing_empty_cells_are_tolerated():
     assert "put that value in quotes" in problems[1]
     assert problems[2].startswith("Line 6: This row has 4 cells") and "remove the space" in problems[2]
     assert len(problems) == 3  # one problem per ragged row: its misaligned values are not checked one by one
-    assert [row.outcome for row in preview.rows] == ["contact", "error", "contact", "error", "error"]
+    assert [row.outcome for row in preview.rows] == [
+        Outcome.CONTACT,
+        Outcome.ERROR,
+        Outcome.CONTACT,
+        Outcome.ERROR,
+        Outcome.ERROR,
+    ]
 
 
 def test_first_and_last_name_columns_make_the_contact_name():

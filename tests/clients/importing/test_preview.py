@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import goodterms
 from goodterms.clients.importing import csvfile, fields, rows, summary, upload
-from goodterms.clients.importing.preview import SAMPLE_ROWS, Existing, ExistingClient, build_preview
+from goodterms.clients.importing.preview import SAMPLE_ROWS, Existing, ExistingClient, Outcome, build_preview
 from goodterms.clients.models import Client, Contact
 from tests.clients.importing.helpers import (
     DELIMITERS,
@@ -101,7 +101,7 @@ def test_a_row_needs_a_client_and_a_contact_needs_a_name():
         "but the row has details of a contact; "
         "add the person's name.",
     ]
-    assert preview.rows[2].outcome == "client-only"
+    assert preview.rows[2].outcome == Outcome.CLIENT_ONLY
 
 
 def test_duplicates_by_email_within_the_file_and_against_the_organization():
@@ -122,16 +122,43 @@ def test_duplicates_by_email_within_the_file_and_against_the_organization():
     )
     outcomes = [(row.line, row.outcome, row.detail) for row in preview.rows]
     assert outcomes == [
-        (2, "existing", "DANA@acme.example is already in goodterms, at Acme Corp."),
-        (3, "contact", ""),
-        (4, "repeated", "Same email as line 3; only that row is imported."),
-        (5, "existing", "Eli Evans is already a contact at Acme Corp (no email to compare)."),
-        (6, "contact", ""),
-        (7, "repeated", "Same name and client as line 6, and no email; only that row is imported."),
+        (2, Outcome.EXISTING, "DANA@acme.example is already in goodterms, at Acme Corp."),
+        (3, Outcome.CONTACT, ""),
+        (4, Outcome.REPEATED, "Same email as line 3; only that row is imported."),
+        (5, Outcome.EXISTING, "Eli Evans is already a contact at Acme Corp (no email to compare)."),
+        (6, Outcome.CONTACT, ""),
+        (7, Outcome.REPEATED, "Same name and client as line 6, and no email; only that row is imported."),
     ]
     stats = preview.stats()
     assert (stats["contacts"], stats["skipped_existing"], stats["skipped_repeated"]) == (2, 2, 2)
     assert preview.can_commit  # duplicates are skipped, not errors
+
+
+def test_each_row_has_one_of_the_outcomes_and_says_what_a_commit_does_with_it():
+    preview = preview_of(
+        "Client,Contact,Email\n"
+        "Acme,Dana,dana@acme.example\n"
+        "Globex,Hank,hank@globex.example\n"
+        "Globex,Hank Hill,hank@globex.example\n"
+        "Initech,,\n"
+        ",Pat,\n",
+        Existing(emails={"dana@acme.example": "Acme Corp"}),
+    )
+    assert {row.outcome for row in preview.rows} == set(Outcome)  # each outcome once
+    assert [row.outcome for row in preview.rows] == [
+        Outcome.EXISTING, Outcome.CONTACT, Outcome.REPEATED, Outcome.CLIENT_ONLY, Outcome.ERROR,
+    ]  # fmt: skip
+    assert all(type(row.outcome) is Outcome for row in preview.rows)  # never a bare string
+    assert [row.skipped for row in preview.rows] == [True, False, True, False, False]
+    assert [preview.describe(row) for row in preview.rows] == [
+        "Skipped: dana@acme.example is already in goodterms, at Acme Corp.",
+        "New contact at a new client",
+        "Skipped: Same email as line 3; only that row is imported.",
+        "New client, no contact",
+        "Not imported: see the problems above",
+    ]
+    assert preview.to_write == (preview.rows[1],)
+    assert (preview.stats()["skipped_existing"], preview.stats()["skipped_repeated"]) == (1, 1)
 
 
 def test_clients_match_existing_ones_by_name_in_any_case_and_new_ones_take_the_first_values():
@@ -218,6 +245,8 @@ def test_every_problem_names_a_row_of_the_file_and_blocks_only_that_row(table, d
     preview = build_preview(source, Existing())
     assert {problem.line for problem in preview.problems} <= set(lines)
     assert [row.line for row in preview.rows] == lines
-    assert {row.line for row in preview.rows if row.outcome == "error"} == {p.line for p in preview.problems}
+    assert {row.line for row in preview.rows if row.outcome == Outcome.ERROR} == {
+        p.line for p in preview.problems
+    }
     written = [row for row in preview.to_write if row.contact is not None]
     assert all(row.client_name and row.contact.name for row in written)  # type: ignore[union-attr]

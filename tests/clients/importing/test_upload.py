@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from goodterms.clients.importing import fields, upload
-from goodterms.clients.importing.preview import Existing, build_preview
+from goodterms.clients.importing.preview import Existing, Outcome, build_preview
 from goodterms.clients.importing.rows import ImportFileError
 
 
@@ -49,5 +49,5 @@ def test_no_file_raises_anything_but_an_import_error(data, filename):
     assert all(problem.line >= 1 for problem in preview.problems)
     assert len(preview.rows) == uploaded.rows
     # Every row's problems point into the file, and a row with a problem is never written.
-    assert {row.line for row in preview.rows if row.outcome == "error"} <= lines
+    assert {row.line for row in preview.rows if row.outcome == Outcome.ERROR} <= lines
     assert not (preview.can_commit and preview.problems)

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodterms.clients.importing import decoding, upload, vcard
-from goodterms.clients.importing.preview import Existing, build_preview
+from goodterms.clients.importing.preview import Existing, Outcome, build_preview
 from goodterms.clients.importing.rows import ImportFileError
 from tests.clients.importing.helpers import LINE_BREAKS
 
@@ -93,7 +93,7 @@ def test_a_company_card_becomes_a_client_only():
         "EMAIL:info@initech.example\nEND:VCARD\n"
     )
     preview = build_preview(vcard.vcard_rows(card), Existing())
-    assert preview.rows[0].outcome == "client-only"
+    assert preview.rows[0].outcome == Outcome.CLIENT_ONLY
     assert "a company card" in str(preview.warnings[0]).lower()
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from django import forms
@@ -32,6 +33,20 @@ from goodterms.common.validators import normalize_email_address
 from goodterms.lib.vocabulary import PreferredChannel
 
 SAMPLE_ROWS = 200  # rows shown in the preview table; problems and duplicates are listed separately, in full
+
+
+class Outcome(StrEnum):
+    """What a commit does with a row. A str equal to its value (the preview page's template tests "error")."""
+
+    CONTACT = "contact"  # a new contact, at a new or an existing client
+    CLIENT_ONLY = "client-only"  # no contact on the row: only its client, if that is new
+    EXISTING = "existing"  # skipped: the person is already in goodterms
+    REPEATED = "repeated"  # skipped: an earlier row of the file has the same person
+    ERROR = "error"  # the row has a problem: nothing at all is written until every problem is fixed
+
+    @property
+    def skipped(self) -> bool:
+        return self in (Outcome.EXISTING, Outcome.REPEATED)
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ class PreviewRow:
     line: int
     client_name: str
     client_key: str
-    outcome: str  # "contact", "client-only", "existing" (skipped), "repeated" (skipped) or "error"
+    outcome: Outcome
     contact: NewContact | None
     detail: str = ""  # for skipped rows: why
     # For rows with problems: the contact's name and email as the file has them, so the user finds the row.
@@ -92,7 +107,7 @@ class PreviewRow:
 
     @property
     def skipped(self) -> bool:
-        return self.outcome in ("existing", "repeated")
+        return self.outcome.skipped
 
 
 @dataclass(frozen=True)
@@ -110,7 +125,7 @@ class Preview:
 
     @property
     def to_write(self) -> tuple[PreviewRow, ...]:
-        return tuple(row for row in self.rows if row.outcome == "contact")
+        return tuple(row for row in self.rows if row.outcome == Outcome.CONTACT)
 
     @property
     def skipped(self) -> tuple[PreviewRow, ...]:
@@ -131,8 +146,8 @@ class Preview:
             "new_clients_without_contacts": len(
                 {client.key for client in self.new_clients} - {row.client_key for row in contacts}
             ),
-            "skipped_existing": sum(row.outcome == "existing" for row in self.rows),
-            "skipped_repeated": sum(row.outcome == "repeated" for row in self.rows),
+            "skipped_existing": sum(row.outcome == Outcome.EXISTING for row in self.rows),
+            "skipped_repeated": sum(row.outcome == Outcome.REPEATED for row in self.rows),
             "problems": len(self.problems),
         }
 
@@ -143,9 +158,9 @@ class Preview:
     def describe(self, row: PreviewRow) -> str:
         """What a commit does with the row, in words."""
         new_client = row.client_key not in self.existing_clients
-        if row.outcome == "contact":
+        if row.outcome == Outcome.CONTACT:
             return "New contact at a new client" if new_client else "New contact"
-        if row.outcome == "client-only":
+        if row.outcome == Outcome.CLIENT_ONLY:
             return (
                 "New client, no contact"
                 if new_client
@@ -273,7 +288,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
         warnings.extend(source_row.notes)
         if not source_row.readable:
             problems.extend(row_problems)
-            rows.append(PreviewRow(line, "", "", "error", None))
+            rows.append(PreviewRow(line, "", "", Outcome.ERROR, None))
             continue
         clean: dict[str, Any] = {}
         for key, raw in source_row.values.items():
@@ -320,7 +335,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
                     line,
                     client_name,
                     client_key,
-                    "error",
+                    Outcome.ERROR,
                     None,
                     raw_name=values.get("contact_name", ""),
                     raw_email=values.get("email", ""),
@@ -328,7 +343,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             )
             continue
         if not has_contact:
-            rows.append(PreviewRow(line, client_name, client_key, "client-only", None))
+            rows.append(PreviewRow(line, client_name, client_key, Outcome.CLIENT_ONLY, None))
             continue
         contact = NewContact(
             name=contact_name,
@@ -343,7 +358,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             contact, client_key, line, existing, clients.used, seen_emails, seen_names
         )
         rows.append(PreviewRow(line, client_name, client_key, outcome, contact, detail))
-        if outcome == "contact" and contact.is_primary:
+        if outcome == Outcome.CONTACT and contact.is_primary:
             primaries.setdefault(client_key, []).append(line)
 
     primary_lines = set()
@@ -462,25 +477,27 @@ def _duplicate(
     used_existing: Mapping[str, ExistingClient],
     seen_emails: dict[str, int],
     seen_names: dict[tuple[str, str], int],
-) -> tuple[str, str]:
-    """("contact", "") for a new person; ("existing" | "repeated", why) for one already there."""
+) -> tuple[Outcome, str]:
+    """(CONTACT, "") for a new person; (EXISTING or REPEATED, why) for one already there."""
     if contact.email:
         email_key = contact.email.casefold()
         if email_key in existing.emails:
-            return "existing", f"{contact.email} is already in goodterms, at {existing.emails[email_key]}."
+            at = existing.emails[email_key]
+            return Outcome.EXISTING, f"{contact.email} is already in goodterms, at {at}."
         if email_key in seen_emails:
-            return "repeated", f"Same email as line {seen_emails[email_key]}; only that row is imported."
+            first = seen_emails[email_key]
+            return Outcome.REPEATED, f"Same email as line {first}; only that row is imported."
         seen_emails[email_key] = line
-        return "contact", ""
+        return Outcome.CONTACT, ""
     # No email to compare: the same name at the same client is the same person.
     name_key = (client_key, contact.name.casefold())
     known = used_existing.get(client_key)
     if known is not None and (known.pk, contact.name.casefold()) in existing.contact_names:
-        return "existing", f"{contact.name} is already a contact at {known.name} (no email to compare)."
+        return Outcome.EXISTING, f"{contact.name} is already a contact at {known.name} (no email to compare)."
     if name_key in seen_names:
         return (
-            "repeated",
+            Outcome.REPEATED,
             f"Same name and client as line {seen_names[name_key]}, and no email; only that row is imported.",
         )
     seen_names[name_key] = line
-    return "contact", ""
+    return Outcome.CONTACT, ""
