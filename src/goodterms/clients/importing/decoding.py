@@ -1,9 +1,9 @@
 """Bytes to text: which files are text at all, their encoding and byte-order mark, and what a line is.
 
 `decode_text` accepts UTF-8 (with or without a BOM) and UTF-16 or UTF-32 with a BOM, and refuses anything
-else with the line and byte at fault and how to save the file again; `file_extension` refuses workbooks,
-PDFs and archives by name before their bytes are read. Lines are counted as a text editor counts them (CR,
-LF and CRLF each end one), here and in every message of the readers.
+else saying why (for a byte UTF-8 does not allow, its line and place) and how to save the file again;
+`file_extension` refuses workbooks, PDFs and archives by name before their bytes are read. `LINE_BREAK`
+counts lines as a text editor does (CR, LF and CRLF each end one), for these messages and the vCard reader's.
 
 Plain Python, no Django.
 """

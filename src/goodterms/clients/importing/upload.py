@@ -1,9 +1,9 @@
 """The file as a whole: an upload read and checked once, and a stored one read back into rows.
 
-`read_upload` decodes the bytes, tells a vCard file from a CSV file (by its first line, or a .vcf name), and
-reads it all, so that a file that cannot be imported is refused at upload and the later pages only have row
-problems to show. The batch keeps the text, format and delimiter; `read_source` reads them back into the rows
-the preview checks, on every page and again at commit.
+`read_upload` decodes the bytes, tells a vCard file from a CSV file (BEGIN:VCARD first, or a .vcf or
+.vcard name), and reads it all, so that a file that cannot be imported is refused at upload and the later
+pages only have row problems to show. The batch keeps the text, format and delimiter; `read_source` reads
+them back into the rows the preview checks, for the preview page and again at commit.
 
 Plain Python, no Django.
 """
