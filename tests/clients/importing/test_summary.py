@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from goodterms.clients.importing import summary
+from goodterms.clients.importing.rows import Problem
 
 
 def test_the_summary_message():
@@ -19,3 +20,20 @@ def test_the_summary_message():
     assert summary.summary_message({"skipped_existing": 5}, done=False) == (
         "Importing adds nothing; it skips 5 already in goodterms."
     )
+
+
+def test_problems_are_counted_by_field_most_first_and_the_whole_row_is_named():
+    problems = [
+        Problem(2, "Email", "Mail", "Not a valid email address"),
+        Problem(3, "", "", "This row has 2 cells but the header has 3"),
+        Problem(4, "Email", "Mail", "Not a valid email address"),
+        Problem(5, "Client name", "Client", "The client name is empty"),
+        Problem(6, "Email", "E-mail", "Not a valid email address"),  # the same words: no "(from …)"
+    ]
+    assert summary.problems_by_field(problems) == [
+        ("Email (from “Mail”)", 2),
+        ("Client name (from “Client”)", 1),
+        ("Email", 1),
+        ("Whole row", 1),
+    ]
+    assert summary.problems_by_field([]) == []
