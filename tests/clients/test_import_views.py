@@ -159,6 +159,7 @@ def test_an_error_row_blocks_the_commit_and_nothing_is_written(client_a, acme):
     assert '<button type="submit" class="button primary" disabled>' in html
     # The rows with problems still show who they are about, so the user finds them in the file.
     assert "<td>Peter</td>\n        <td>peter at initech</td>" in html
+    assert html.count('<tr class="row-error">') == 2  # the template tests the outcome's value, "error"
     assert 'href="/clients/import/" aria-current="page">Import</a>' in html  # the menu shows where we are
     before = snapshot()
 

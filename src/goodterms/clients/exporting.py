@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import vobject
 
+from goodterms.lib.formulas import neutralise
+
 if TYPE_CHECKING:
     from goodterms.clients.importing import Problem
     from goodterms.clients.models import Contact
@@ -35,18 +37,8 @@ CSV_HEADER = (
     "What we did together",
 )
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). OWASP's advice is to
-# prefix such a cell with a single quote, so that the spreadsheet reads it as text.
-# Phone numbers such as "+44 20 7946 0000" get the quote too: that is expected, and harmless in a spreadsheet.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
 BOM = "\ufeff"  # lets Excel read the file as UTF-8, so accents survive a double-click
 ROWS_PER_CHUNK = 500
-
-
-def neutralise(cell: str) -> str:
-    """'=SUM(A1)' -> "'=SUM(A1)": a cell a spreadsheet would run as a formula becomes plain text."""
-    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
 def csv_cell(value: object) -> str:

@@ -1,0 +1,213 @@
+"""The goodterms fields a column or a vCard property can fill, and which column is which.
+
+`FIELDS` lists them in the order the upload page explains them; `guess_mapping` reads a CSV header ("E-mail
+address", "Organisation"…) into column index -> field key, and `check_mapping` says in words what is wrong
+with a mapping the user chose. The mapping is stored on the batch as JSON (`mapping_to_json` and back).
+
+Plain Python, no Django: the form rules themselves are applied by the preview (preview.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    label: str
+    group: str  # "Client" or "Contact": the two halves of a row
+    header: str  # the header goodterms' own CSV export writes (and the example file uses)
+    help: str
+
+
+# The longest client name the model stores (Client.name), for the help text. The preview checks values with
+# the model's own limit; a test keeps this number equal to it.
+CLIENT_NAME_MAX_LENGTH = 200
+
+FIELDS: tuple[ImportField, ...] = (
+    ImportField(
+        "client_name",
+        "Client name",
+        "Client",
+        "Client",
+        f"Required on every row. A client you already have (same name, any case) gets the row's contact; "
+        f"a new name creates the client. Up to {CLIENT_NAME_MAX_LENGTH} characters.",
+    ),
+    ImportField(
+        "company", "Company", "Client", "Company", "The client's legal or company name, if different."
+    ),
+    ImportField(
+        "status", "Status", "Client", "Status", "Active, Ending, Ended or Alumni. Empty means Active."
+    ),
+    ImportField(
+        "start_date",
+        "Start date",
+        "Client",
+        "Start date",
+        "When the relationship began, as YYYY-MM-DD (2024-03-01).",
+    ),
+    ImportField("tags", "Tags", "Client", "Tags", "Separated by commas or semicolons: retainer, design."),
+    ImportField("client_notes", "Client notes", "Client", "Client notes", "Anything about the client."),
+    ImportField(
+        "contact_name",
+        "Contact name",
+        "Contact",
+        "Contact",
+        "The person's full name. Leave the contact columns empty for a row that adds only a client.",
+    ),
+    ImportField(
+        "first_name",
+        "First name",
+        "Contact",
+        "",
+        "Joined with the last name when the file has no full-name column.",
+    ),
+    ImportField("last_name", "Last name", "Contact", "", "Joined after the first name."),
+    ImportField(
+        "email",
+        "Email",
+        "Contact",
+        "Email",
+        "One address. A person whose address is already in goodterms is skipped, not imported twice.",
+    ),
+    ImportField("phone", "Phone", "Contact", "Phone", "Any format: +44 20 7946 0000."),
+    ImportField("role", "Role or title", "Contact", "Role", "CTO, Head of marketing…"),
+    ImportField(
+        "preferred_channel",
+        "Preferred channel",
+        "Contact",
+        "Preferred channel",
+        "Email, Phone or In person. Empty means Email.",
+    ),
+    ImportField(
+        "is_primary",
+        "Primary contact",
+        "Contact",
+        "Primary",
+        "yes or no (also true/false, 1/0, x). A client has one primary contact.",
+    ),
+    ImportField(
+        "together_notes",
+        "What we did together",
+        "Contact",
+        "What we did together",
+        "Used later to make each goodbye personal. May span several lines.",
+    ),
+)
+FIELD_LABELS = {f.key: f.label for f in FIELDS}
+CLIENT_FIELDS = ("company", "status", "start_date", "tags", "client_notes")
+CONTACT_DETAIL_FIELDS = ("email", "phone", "role", "preferred_channel", "is_primary", "together_notes")
+
+
+def header_words(header: str) -> str:
+    """'E-mail address' -> 'emailaddress': compare headers without case, spaces or punctuation."""
+    return re.sub(r"[\W_]+", "", header.casefold())
+
+
+# Header words -> field. The first line of each entry is the header goodterms' own CSV export writes.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "client_name": ("client", "clientname", "customer", "customername", "account", "accountname"),
+    "status": ("status", "clientstatus", "relationshipstatus"),
+    "start_date": ("startdate", "clientsince", "since", "started", "startedon", "start"),
+    "tags": ("tags", "tag", "labels", "label", "categories", "category", "groups"),
+    "client_notes": ("clientnotes", "companynotes", "accountnotes"),
+    "contact_name": ("contact", "contactname", "name", "fullname", "person", "displayname", "contactperson"),
+    "first_name": ("firstname", "givenname", "forename"),
+    "last_name": ("lastname", "surname", "familyname"),
+    "email": (
+        "email",
+        "emailaddress",
+        "mail",
+        "email1",
+        "emailaddress1",
+        "primaryemail",
+        "workemail",
+        "email1value",
+        "emailaddresses",
+    ),
+    "phone": (
+        "phone",
+        "telephone",
+        "tel",
+        "phonenumber",
+        "mobile",
+        "mobilephone",
+        "cell",
+        "cellphone",
+        "workphone",
+        "businessphone",
+        "phone1value",
+        "telephonenumber",
+    ),
+    "role": ("role", "title", "jobtitle", "position", "roleortitle"),
+    "preferred_channel": ("preferredchannel", "channel", "preferredcontactmethod", "prefers"),
+    "is_primary": ("primary", "primarycontact", "isprimary", "maincontact"),
+    "together_notes": ("whatwedidtogether", "notes", "note", "contactnotes", "together", "comments"),
+}
+_GUESS = {word: key for key, words in _SYNONYMS.items() for word in words}
+# Columns naming an organization: the client when the file has no client column, otherwise its company.
+_ORGANIZATION_WORDS = (
+    "company",
+    "companyname",
+    "organization",
+    "organisation",
+    "organizationname",
+    "organisationname",
+    "org",
+    "business",
+    "businessname",
+    "employer",
+)
+
+
+def guess_mapping(header: Sequence[str]) -> dict[int, str]:
+    """Column index -> field key ("" = ignore), from the header names; each field is used at most once."""
+    mapping = {index: _GUESS.get(header_words(name), "") for index, name in enumerate(header)}
+    organizations = [index for index, name in enumerate(header) if header_words(name) in _ORGANIZATION_WORDS]
+    if organizations and "client_name" not in mapping.values():
+        mapping[organizations.pop(0)] = "client_name"
+    for index in organizations:
+        mapping[index] = "company"
+    used: set[str] = set()
+    for index in sorted(mapping):
+        if mapping[index] in used:
+            mapping[index] = ""
+        used.add(mapping[index])
+    return mapping
+
+
+def check_mapping(mapping: Mapping[int, str], header: Sequence[str]) -> list[str]:
+    """What is wrong with a mapping the user chose, in words; [] when it can be used."""
+    errors = []
+    columns_of: dict[str, list[int]] = {}
+    for index, key in sorted(mapping.items()):
+        if key and key not in FIELD_LABELS:
+            errors.append(f"Column {index + 1} is mapped to an unknown field.")
+        elif key:
+            columns_of.setdefault(key, []).append(index)
+    for key, indexes in columns_of.items():
+        if len(indexes) > 1:
+            names = " and ".join(column_name(header, index) for index in indexes)
+            errors.append(f"{FIELD_LABELS[key]} is chosen for {names}: choose it for one column only.")
+    if "client_name" not in columns_of:
+        errors.append("Choose the column that holds the client name: every contact belongs to a client.")
+    return errors
+
+
+def column_name(header: Sequence[str], index: int) -> str:
+    name = header[index].strip() if index < len(header) else ""
+    return f"column {index + 1} “{name}”" if name else f"column {index + 1}"
+
+
+def mapping_to_json(mapping: Mapping[int, str]) -> dict[str, str]:
+    return {str(index): key for index, key in sorted(mapping.items()) if key}
+
+
+def mapping_from_json(raw: Any) -> dict[int, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {int(index): str(key) for index, key in raw.items() if str(index).isdigit() and key}
