@@ -36,7 +36,7 @@ SAMPLE_ROWS = 200  # rows shown in the preview table; problems and duplicates ar
 
 
 class Outcome(StrEnum):
-    """What a commit does with a row. A str equal to its value (the preview page's template tests "error")."""
+    """What a commit does with a row."""
 
     CONTACT = "contact"  # a new contact, at a new or an existing client
     CLIENT_ONLY = "client-only"  # no contact on the row: only its client, if that is new
@@ -47,6 +47,10 @@ class Outcome(StrEnum):
     @property
     def skipped(self) -> bool:
         return self in (Outcome.EXISTING, Outcome.REPEATED)
+
+    @property
+    def is_error(self) -> bool:
+        return self is Outcome.ERROR
 
 
 @dataclass(frozen=True)
