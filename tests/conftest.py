@@ -78,19 +78,25 @@ def _signed_in(user: User) -> HttpClient:
 
 
 @pytest.fixture
-def client_a(alice: User) -> HttpClient:
+def visitor() -> HttpClient:
+    """An HTTP client nobody signed in to (an HTTP client, not a `Client`, the customer)."""
+    return HttpClient()
+
+
+@pytest.fixture
+def web_alice(alice: User) -> HttpClient:
     """An HTTP client signed in as Alice (owner, org A)."""
     return _signed_in(alice)
 
 
 @pytest.fixture
-def client_b(bob: User) -> HttpClient:
+def web_bob(bob: User) -> HttpClient:
     """An HTTP client signed in as Bob (member, org A)."""
     return _signed_in(bob)
 
 
 @pytest.fixture
-def client_c(charlie: User) -> HttpClient:
+def web_charlie(charlie: User) -> HttpClient:
     """An HTTP client signed in as Charlie (owner, org B)."""
     return _signed_in(charlie)
 

@@ -223,27 +223,27 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
     )
 
 
-def test_org_a_gets_404_for_every_object_of_org_b(client_a, two_orgs):
+def test_org_a_gets_404_for_every_object_of_org_b(web_alice, two_orgs):
     _, b = two_orgs
     before = _snapshot(b)
     for name, kwargs_for in OBJECT_URLS.items():
         url = reverse(name, kwargs=kwargs_for(b))
-        get = client_a.get(url)
+        get = web_alice.get(url)
         assert get.status_code in (404, 405), f"GET {url} ({name}) gave {get.status_code}"
-        post = client_a.post(url, {"name": "Hijacked", "undo": "1", "email": "x@hijack.example"})
+        post = web_alice.post(url, {"name": "Hijacked", "undo": "1", "email": "x@hijack.example"})
         # 405: a GET-only view refuses the method before it looks anything up, so nothing is revealed.
         assert post.status_code in (404, 405), f"POST {url} ({name}) gave {post.status_code}"
     assert _snapshot(b) == before
 
 
-def test_org_a_never_sees_org_b_in_any_list_search_or_export(client_a, two_orgs):
+def test_org_a_never_sees_org_b_in_any_list_search_or_export(web_alice, two_orgs):
     a, b = two_orgs
     probes = [""] + sorted(b.secrets_)[:6] + [c.name.split()[0] for c in b.clients[:2]]
     seen_a = False
     for name in sorted(LIST_URLS):
         for probe in probes:
             for extra in ("", "&archived=1", "&status=ended"):
-                response = client_a.get(f"{reverse(name)}?q={probe}{extra}", follow=True)
+                response = web_alice.get(f"{reverse(name)}?q={probe}{extra}", follow=True)
                 assert response.status_code == 200, name
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
@@ -255,15 +255,15 @@ def test_org_a_never_sees_org_b_in_any_list_search_or_export(client_a, two_orgs)
     assert seen_a, "the lists show org A's own clients (the crawl looked at real pages)"
 
 
-def test_org_a_edits_only_its_own_templates(client_a, two_orgs):
+def test_org_a_edits_only_its_own_templates(web_alice, two_orgs):
     _, b = two_orgs
     before = _snapshot(b)
     for name, kwargs in KIND_URLS.items():
         url = reverse(name, kwargs=kwargs)
-        page = client_a.get(url)
+        page = web_alice.get(url)
         text = page.content.decode() if page.status_code == 200 else ""
         assert not [secret for secret in b.secrets_ if secret in text], name
-        client_a.post(url, {"subject": "Hijacked", "body": "Hello {{ first_name }}, hijacked."})
+        web_alice.post(url, {"subject": "Hijacked", "body": "Hello {{ first_name }}, hijacked."})
     assert _snapshot(b) == before
 
 
@@ -276,7 +276,7 @@ def _writes(captured: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
 
 
-def test_no_page_writes_on_get_or_head(client_a, two_orgs):
+def test_no_page_writes_on_get_or_head(web_alice, two_orgs):
     """Every page of the crawl, opened (GET and HEAD) on org A's own objects, issues no INSERT, UPDATE or
     DELETE and opens no write transaction: pages render what is stored, and only a POST changes anything."""
     a, _ = two_orgs
@@ -287,7 +287,7 @@ def test_no_page_writes_on_get_or_head(client_a, two_orgs):
     assert a.invitation is not None
     opened = 0
     for url in urls:
-        for method in (client_a.get, client_a.head):
+        for method in (web_alice.get, web_alice.head):
             with CaptureQueriesContext(connection) as captured:
                 response = method(url)
             assert response.status_code in (200, 302, 404, 405), f"{url} gave {response.status_code}"

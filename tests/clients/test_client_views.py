@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from goodterms.clients.models import Client, Contact
 
 
-def test_create_a_client_then_two_contacts(client_a, org_a):
-    response = client_a.post(
+def test_create_a_client_then_two_contacts(web_alice, org_a):
+    response = web_alice.post(
         "/clients/new/",
         {
             "name": "Globex",
@@ -21,7 +21,7 @@ def test_create_a_client_then_two_contacts(client_a, org_a):
     assert globex.organization == org_a
     assert globex.tags == "design, retainer"
 
-    client_a.post(
+    web_alice.post(
         f"/clients/{globex.pk}/contacts/new/",
         {
             "name": "Hank Hill",
@@ -33,7 +33,7 @@ def test_create_a_client_then_two_contacts(client_a, org_a):
             "together_notes": "Relaunched the shop together.",
         },
     )
-    client_a.post(
+    web_alice.post(
         f"/clients/{globex.pk}/contacts/new/",
         {
             "name": "Iris Ito",
@@ -48,12 +48,12 @@ def test_create_a_client_then_two_contacts(client_a, org_a):
     )  # the domain is normalised, the local part kept
     assert not contacts["Hank Hill"].is_primary  # a client has one primary contact: the last one marked
     assert contacts["Iris Ito"].is_primary
-    page = client_a.get(f"/clients/{globex.pk}/").content.decode()
+    page = web_alice.get(f"/clients/{globex.pk}/").content.decode()
     assert "Hank Hill" in page and "Iris Ito" in page and "Relaunched the shop together." in page
 
 
-def test_contact_fields_refuse_header_breaking_characters_and_bad_addresses(client_a, acme):
-    response = client_a.post(
+def test_contact_fields_refuse_header_breaking_characters_and_bad_addresses(web_alice, acme):
+    response = web_alice.post(
         f"/clients/{acme.pk}/contacts/new/",
         {
             "name": "Mallory\nBcc: everyone@example.com",
@@ -63,7 +63,7 @@ def test_contact_fields_refuse_header_breaking_characters_and_bad_addresses(clie
     )
     assert response.status_code == 200
     assert "line feed (LF)" in response.content.decode()
-    response = client_a.post(
+    response = web_alice.post(
         f"/clients/{acme.pk}/contacts/new/",
         {
             "name": "Mallory",
@@ -72,7 +72,7 @@ def test_contact_fields_refuse_header_breaking_characters_and_bad_addresses(clie
         },
     )
     assert "carriage return (CR)" in response.content.decode()
-    response = client_a.post(
+    response = web_alice.post(
         f"/clients/{acme.pk}/contacts/new/",
         {
             "name": "Mallory",
@@ -81,44 +81,44 @@ def test_contact_fields_refuse_header_breaking_characters_and_bad_addresses(clie
         },
     )
     assert "Not a valid email address" in response.content.decode()
-    response = client_a.post(
+    response = web_alice.post(
         f"/clients/{acme.pk}/contacts/new/", {"name": "M" * 201, "preferred_channel": "email"}
     )
     assert "at most 200 characters" in response.content.decode()
     assert not Contact.objects.filter(name__startswith="M").exists()
 
 
-def test_edit_and_archive_and_restore(client_a, acme):
-    client_a.post(f"/clients/{acme.pk}/edit/", {"name": "Acme Corp", "status": "ending", "tags": ""})
+def test_edit_and_archive_and_restore(web_alice, acme):
+    web_alice.post(f"/clients/{acme.pk}/edit/", {"name": "Acme Corp", "status": "ending", "tags": ""})
     acme.refresh_from_db()
     assert acme.status == "ending"
-    client_a.post(f"/clients/{acme.pk}/archive/")
-    assert f"/clients/{acme.pk}/" not in client_a.get("/clients/").content.decode()
-    assert f"/clients/{acme.pk}/" in client_a.get("/clients/?archived=1").content.decode()
-    client_a.post(f"/clients/{acme.pk}/archive/", {"undo": "1"})
-    assert f"/clients/{acme.pk}/" in client_a.get("/clients/").content.decode()
+    web_alice.post(f"/clients/{acme.pk}/archive/")
+    assert f"/clients/{acme.pk}/" not in web_alice.get("/clients/").content.decode()
+    assert f"/clients/{acme.pk}/" in web_alice.get("/clients/?archived=1").content.decode()
+    web_alice.post(f"/clients/{acme.pk}/archive/", {"undo": "1"})
+    assert f"/clients/{acme.pk}/" in web_alice.get("/clients/").content.decode()
 
 
-def test_list_searches_names_companies_contacts_and_emails_and_filters_by_status(client_a, org_a, acme):
+def test_list_searches_names_companies_contacts_and_emails_and_filters_by_status(web_alice, org_a, acme):
     Client.objects.create(organization=org_a, name="Initech", status="ended", tags="legacy")
-    assert "Acme Corp" in client_a.get("/clients/?q=dana@acme").content.decode()
-    assert "Acme Corp" in client_a.get("/clients/?q=eli evans").content.decode()
-    page = client_a.get("/clients/?q=initech").content.decode()
+    assert "Acme Corp" in web_alice.get("/clients/?q=dana@acme").content.decode()
+    assert "Acme Corp" in web_alice.get("/clients/?q=eli evans").content.decode()
+    page = web_alice.get("/clients/?q=initech").content.decode()
     assert "Initech" in page and "Acme Corp" not in page
-    page = client_a.get("/clients/?status=ended").content.decode()
+    page = web_alice.get("/clients/?status=ended").content.decode()
     assert "Initech" in page and "Acme Corp" not in page
-    page = client_a.get("/clients/?tag=retainer").content.decode()
+    page = web_alice.get("/clients/?tag=retainer").content.decode()
     assert "Acme Corp" in page and "Initech" not in page
-    assert "Acme Corp" in client_a.get("/clients/?status=bogus").content.decode()  # unknown filter ignored
+    assert "Acme Corp" in web_alice.get("/clients/?status=bogus").content.decode()  # unknown filter ignored
 
 
-def test_list_paginates(client_a, org_a):
+def test_list_paginates(web_alice, org_a):
     Client.objects.bulk_create(Client(organization=org_a, name=f"Client {n:03}") for n in range(120))
-    first = client_a.get("/clients/").content.decode()
+    first = web_alice.get("/clients/").content.decode()
     assert "Client 000" in first and "Client 050" not in first and "Page 1 of 3" in first
-    last = client_a.get("/clients/?page=3").content.decode()
+    last = web_alice.get("/clients/?page=3").content.decode()
     assert "Client 119" in last and "Client 099" not in last
-    assert client_a.get("/clients/?page=999").status_code == 200  # past the end shows the last page
+    assert web_alice.get("/clients/?page=999").status_code == 200  # past the end shows the last page
 
 
 def _list_queries(http, path):
@@ -128,30 +128,30 @@ def _list_queries(http, path):
     return len(ctx.captured_queries)
 
 
-def test_list_runs_a_constant_number_of_queries_whatever_the_page_size(client_a, org_a):
+def test_list_runs_a_constant_number_of_queries_whatever_the_page_size(web_alice, org_a):
     few = Client.objects.bulk_create(Client(organization=org_a, name=f"Small {n}") for n in range(3))
     for client in few:
         Contact.objects.create(organization=org_a, client=client, name="One", email=f"{client.pk}@x.example")
-    small = _list_queries(client_a, "/clients/")
+    small = _list_queries(web_alice, "/clients/")
     many = Client.objects.bulk_create(Client(organization=org_a, name=f"Big {n}") for n in range(60))
     Contact.objects.bulk_create(
         Contact(organization=org_a, client=client, name=f"P{i}", email=f"{client.pk}.{i}@x.example")
         for client in many
         for i in range(3)
     )
-    assert _list_queries(client_a, "/clients/") == small
-    assert _list_queries(client_a, "/clients/?q=big") == small
+    assert _list_queries(web_alice, "/clients/") == small
+    assert _list_queries(web_alice, "/clients/?q=big") == small
 
 
-def test_detail_runs_a_constant_number_of_queries(client_a, org_a, acme):
-    before = _list_queries(client_a, f"/clients/{acme.pk}/")
+def test_detail_runs_a_constant_number_of_queries(web_alice, org_a, acme):
+    before = _list_queries(web_alice, f"/clients/{acme.pk}/")
     Contact.objects.bulk_create(
         Contact(organization=org_a, client=acme, name=f"Extra {i}") for i in range(30)
     )
-    assert _list_queries(client_a, f"/clients/{acme.pk}/") == before
+    assert _list_queries(web_alice, f"/clients/{acme.pk}/") == before
 
 
-def test_it_checks_ownership(client_c, acme):
+def test_it_checks_ownership(web_charlie, acme):
     dana = acme.contacts.get(name="Dana Diaz")
     for path in (
         f"/clients/{acme.pk}/",
@@ -159,25 +159,25 @@ def test_it_checks_ownership(client_c, acme):
         f"/clients/{acme.pk}/contacts/new/",
         f"/clients/{acme.pk}/contacts/{dana.pk}/edit/",
     ):
-        assert client_c.get(path).status_code == 404, path
+        assert web_charlie.get(path).status_code == 404, path
     for path in (
         f"/clients/{acme.pk}/archive/",
         f"/clients/{acme.pk}/contacts/{dana.pk}/delete/",
         f"/clients/{acme.pk}/edit/",
     ):
-        assert client_c.post(path, {"name": "Hijacked"}).status_code == 404, path
+        assert web_charlie.post(path, {"name": "Hijacked"}).status_code == 404, path
     acme.refresh_from_db()
     assert acme.name == "Acme Corp" and acme.archived_at is None
     assert Contact.objects.filter(pk=dana.pk).exists()
-    assert "Acme Corp" not in client_c.get("/clients/?q=acme").content.decode()
+    assert "Acme Corp" not in web_charlie.get("/clients/?q=acme").content.decode()
 
 
-def test_a_contact_of_another_client_is_not_reachable_through_this_one(client_a, org_a, acme):
+def test_a_contact_of_another_client_is_not_reachable_through_this_one(web_alice, org_a, acme):
     other = Client.objects.create(organization=org_a, name="Other")
     dana = acme.contacts.get(name="Dana Diaz")
-    assert client_a.get(f"/clients/{other.pk}/contacts/{dana.pk}/edit/").status_code == 404
+    assert web_alice.get(f"/clients/{other.pk}/contacts/{dana.pk}/edit/").status_code == 404
 
 
-def test_pages_need_a_signed_in_user(org_a, acme, client):
-    response = client.get(f"/clients/{acme.pk}/")
+def test_pages_need_a_signed_in_user(org_a, acme, visitor):
+    response = visitor.get(f"/clients/{acme.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")

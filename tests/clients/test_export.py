@@ -64,7 +64,7 @@ def _client_names(rows: list[list[str]]) -> list[str]:
     return [row[0] for row in rows]
 
 
-def test_csv_has_the_header_and_one_row_per_contact(client_a, acme):
+def test_csv_has_the_header_and_one_row_per_contact(web_alice, acme):
     acme.status = Client.Status.ENDING
     acme.start_date = datetime.date(2024, 3, 1)
     acme.tags = "design, retainer"
@@ -72,7 +72,7 @@ def test_csv_has_the_header_and_one_row_per_contact(client_a, acme):
     acme.save()
     Contact.objects.filter(name="Dana Diaz").update(together_notes="Relaunched the shop together.")
     day_before = timezone.localdate()
-    response = client_a.get(CSV_URL)
+    response = web_alice.get(CSV_URL)
     rows = _csv(response)
     client_part = [
         "Acme Corp",
@@ -103,12 +103,12 @@ def test_csv_has_the_header_and_one_row_per_contact(client_a, acme):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_csv_file_is_utf8_with_a_bom_and_crlf_line_ends(client_a, org_a):
+def test_csv_file_is_utf8_with_a_bom_and_crlf_line_ends(web_alice, org_a):
     cafe = Client.objects.create(organization=org_a, name="Café Zoë", company='Łódź, "quoted" & co')
     Contact.objects.create(
         organization=org_a, client=cafe, name="Zoë O'Brien-Łukasz", email="zoe@cafe.example"
     )
-    body = _body(client_a.get(CSV_URL))
+    body = _body(web_alice.get(CSV_URL))
     assert body.startswith(b"\xef\xbb\xbfClient,Company,Status,Start date,Tags,Client notes,Contact,")
     assert body.count(codecs.BOM_UTF8) == 1
     lines = body.split(b"\r\n")
@@ -117,12 +117,12 @@ def test_csv_file_is_utf8_with_a_bom_and_crlf_line_ends(client_a, org_a):
     assert "Zoë O'Brien-Łukasz".encode() in lines[1]
 
 
-def test_a_client_without_contacts_gets_one_row_and_no_card(client_a, acme, org_a):
+def test_a_client_without_contacts_gets_one_row_and_no_card(web_alice, acme, org_a):
     Client.objects.create(organization=org_a, name="Zeta Lonely", company="Zeta", tags="solo")
-    rows = _csv(client_a.get(CSV_URL))
+    rows = _csv(web_alice.get(CSV_URL))
     assert rows[-1] == ["Zeta Lonely", "Zeta", "active", "", "solo", "", "", "", "", "", "", "", ""]
     assert _client_names(rows) == ["Acme Corp", "Acme Corp", "Zeta Lonely"]
-    cards = _cards(client_a.get(VCF_URL))
+    cards = _cards(web_alice.get(VCF_URL))
     assert [card.org.value for card in cards] == [["Acme Corp"], ["Acme Corp"]]
 
 
@@ -152,26 +152,26 @@ def three_clients(org_a: Organization, acme: Client) -> None:
         ("?status=nonsense", ["Acme Corp", "Acme Corp", "Globex"], ["Dana Diaz", "Eli Evans", "Hank Hill"]),
     ],
 )
-def test_the_export_honours_the_list_filters(client_a, query, clients, people):
-    assert _client_names(_csv(client_a.get(CSV_URL + query))) == clients
-    assert [card.fn.value for card in _cards(client_a.get(VCF_URL + query))] == people
+def test_the_export_honours_the_list_filters(web_alice, query, clients, people):
+    assert _client_names(_csv(web_alice.get(CSV_URL + query))) == clients
+    assert [card.fn.value for card in _cards(web_alice.get(VCF_URL + query))] == people
 
 
-def test_the_list_page_links_to_an_export_of_what_it_shows(client_a, three_clients):
-    page = client_a.get("/clients/?status=ended&q=glo").content.decode()
+def test_the_list_page_links_to_an_export_of_what_it_shows(web_alice, three_clients):
+    page = web_alice.get("/clients/?status=ended&q=glo").content.decode()
     link = re.search(r'href="(/clients/export\.csv\?[^"]*)"', page)
     assert link, "the list links to the CSV export"
-    assert _client_names(_csv(client_a.get(link.group(1).replace("&amp;", "&")))) == ["Globex"]
+    assert _client_names(_csv(web_alice.get(link.group(1).replace("&amp;", "&")))) == ["Globex"]
 
 
-def test_the_export_has_every_page_not_just_one(client_a, org_a):
+def test_the_export_has_every_page_not_just_one(web_alice, org_a):
     count = selectors.PAGE_SIZE + 7
     Client.objects.bulk_create(Client(organization=org_a, name=f"Client {n:03}") for n in range(count))
-    names = _client_names(_csv(client_a.get(CSV_URL)))
+    names = _client_names(_csv(web_alice.get(CSV_URL)))
     assert names == [f"Client {n:03}" for n in range(count)]
 
 
-def test_formula_cells_are_neutralised(client_a, org_a):
+def test_formula_cells_are_neutralised(web_alice, org_a):
     sheet = Client.objects.create(organization=org_a, name="=SUM(A1)", company="+1", notes="-2", tags="a=b")
     Contact.objects.create(
         organization=org_a,
@@ -182,7 +182,7 @@ def test_formula_cells_are_neutralised(client_a, org_a):
         phone="020 7946 0000",
         email="plain@sheet.example",
     )
-    [row] = _csv(client_a.get(CSV_URL))
+    [row] = _csv(web_alice.get(CSV_URL))
     assert row == [
         "'=SUM(A1)",
         "'+1",
@@ -200,9 +200,9 @@ def test_formula_cells_are_neutralised(client_a, org_a):
     ]
 
 
-def test_vcard_parses_back_with_every_field(client_a, acme):
+def test_vcard_parses_back_with_every_field(web_alice, acme):
     Contact.objects.filter(name="Dana Diaz").update(together_notes="Shipped v2.\r\nThen the API, together.")
-    response = client_a.get(VCF_URL)
+    response = web_alice.get(VCF_URL)
     assert re.fullmatch(
         r'attachment; filename="goodterms-clients-\d{4}-\d{2}-\d{2}\.vcf"', response["Content-Disposition"]
     )
@@ -221,7 +221,7 @@ def test_vcard_parses_back_with_every_field(client_a, acme):
     assert not hasattr(eli, "title") and not hasattr(eli, "note")
 
 
-def test_names_with_commas_semicolons_and_accents_survive(client_a, org_a):
+def test_names_with_commas_semicolons_and_accents_survive(web_alice, org_a):
     odd = Client.objects.create(organization=org_a, name="Łódź; Sons, Ltd", company="Łódź; Sons, Ltd")
     Contact.objects.create(
         organization=org_a,
@@ -232,7 +232,7 @@ def test_names_with_commas_semicolons_and_accents_survive(client_a, org_a):
         together_notes="Ćwiczenia; a, b \\ c",
     )
     Contact.objects.create(organization=org_a, client=odd, name="Smith, Jr.", email="smith@lodz.example")
-    rows = _csv(client_a.get(CSV_URL))
+    rows = _csv(web_alice.get(CSV_URL))
     assert [(row[0], row[1], row[6], row[9], row[12]) for row in rows] == [
         ("Łódź; Sons, Ltd", "Łódź; Sons, Ltd", "Smith, Jr.", "", ""),
         (
@@ -243,7 +243,7 @@ def test_names_with_commas_semicolons_and_accents_survive(client_a, org_a):
             "Ćwiczenia; a, b \\ c",
         ),
     ]
-    smith, zoe = _cards(client_a.get(VCF_URL))
+    smith, zoe = _cards(web_alice.get(VCF_URL))
     assert smith.fn.value == "Smith, Jr."
     assert (smith.n.value.family, smith.n.value.given, smith.n.value.suffix) == ("Smith", "", "Jr.")
     assert zoe.fn.value == "Zoë O'Brien-Łukasz"
@@ -284,7 +284,7 @@ def test_csv_chunks_streams_in_pieces_that_join_to_one_file():
     assert len(parsed) == 7
 
 
-def test_it_checks_ownership(client_a, client_c, acme, org_b):
+def test_it_checks_ownership(web_alice, web_charlie, acme, org_b):
     bravo = Client.objects.create(organization=org_b, name="Bravo Secret Client", company="Bravo Hidden Co")
     Contact.objects.create(
         organization=org_b,
@@ -310,19 +310,19 @@ def test_it_checks_ownership(client_a, client_c, acme, org_b):
     ]
     for url in (CSV_URL, VCF_URL):
         for query in ("", "?q=acme", "?q=dana", "?archived=1", "?status=active"):
-            seen_by_c = _body(client_c.get(url + query)).decode("utf-8-sig")
+            seen_by_c = _body(web_charlie.get(url + query)).decode("utf-8-sig")
             assert not [secret for secret in org_a_secrets if secret in seen_by_c], url + query
-            seen_by_a = _body(client_a.get(url + query.replace("acme", "bravo").replace("dana", "quinn")))
+            seen_by_a = _body(web_alice.get(url + query.replace("acme", "bravo").replace("dana", "quinn")))
             assert not [secret for secret in org_b_secrets if secret in seen_by_a.decode("utf-8-sig")]
-        assert "Quinn Quiet" in _body(client_c.get(url)).decode("utf-8-sig"), "Charlie does see his own"
-        assert "Dana Diaz" in _body(client_a.get(url)).decode("utf-8-sig"), "Alice does see her own"
+        assert "Quinn Quiet" in _body(web_charlie.get(url)).decode("utf-8-sig"), "Charlie does see his own"
+        assert "Dana Diaz" in _body(web_alice.get(url)).decode("utf-8-sig"), "Alice does see her own"
 
 
-def test_it_needs_a_signed_in_user_and_a_get(client, client_a, org_a):
+def test_it_needs_a_signed_in_user_and_a_get(visitor, web_alice, org_a):
     for url in (CSV_URL, VCF_URL):
-        anonymous = client.get(url)
+        anonymous = visitor.get(url)
         assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login")
-        assert client_a.post(url).status_code == 405
+        assert web_alice.post(url).status_code == 405
     assert reverse("clients:export-csv") == CSV_URL and reverse("clients:export-vcard") == VCF_URL
 
 
@@ -343,14 +343,14 @@ def _queries_for_export(http: Any, url: str) -> tuple[int, bytes]:
 
 
 @pytest.mark.parametrize("url", [CSV_URL, VCF_URL])
-def test_the_export_runs_a_constant_number_of_queries(client_a, org_a, url, monkeypatch):
+def test_the_export_runs_a_constant_number_of_queries(web_alice, org_a, url, monkeypatch):
     monkeypatch.setattr(selectors, "CHUNK_SIZE", 4)  # several chunks of rows, still one query
     Client.objects.create(organization=org_a, name="No contacts yet")
     _make_contacts(org_a, first=0, clients=3, per_client=1)
-    client_a.get("/clients/")  # warm the once-per-process "is goodterms set up?" cache
-    few_queries, few = _queries_for_export(client_a, url)
+    web_alice.get("/clients/")  # warm the once-per-process "is goodterms set up?" cache
+    few_queries, few = _queries_for_export(web_alice, url)
     _make_contacts(org_a, first=3, clients=9, per_client=3)
-    many_queries, many = _queries_for_export(client_a, url)
+    many_queries, many = _queries_for_export(web_alice, url)
     assert (few.count(b"Person "), many.count(b"Person ")) == (3, 30), "the exports have 3, then 30 contacts"
     assert many_queries == few_queries
     assert many_queries <= 4, "the session, the user, the organization, then the one export query"

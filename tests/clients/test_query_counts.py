@@ -73,42 +73,42 @@ def other_org_data(org_b: Organization) -> None:
 @pytest.mark.usefixtures("other_org_data")
 @pytest.mark.parametrize("path", LIST_PAGES.values(), ids=LIST_PAGES.keys())
 def test_the_list_runs_as_many_queries_for_50_clients_as_for_5(
-    client_a: HttpClient, org_a: Organization, path: str, django_assert_num_queries: Callable[..., Any]
+    web_alice: HttpClient, org_a: Organization, path: str, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     few = add_clients(org_a, 5, 1)
-    queries_for_5, page = count_queries(client_a, path)
+    queries_for_5, page = count_queries(web_alice, path)
     assert "5 clients" in page
 
     many = few + add_clients(org_a, 45, 8, start=5)
     add_contacts(org_a, few, 7, primary=False)  # every client on the page now has eight contacts
-    client_a.get(path)
+    web_alice.get(path)
     with django_assert_num_queries(queries_for_5):
-        page = client_a.get(path).content.decode()
+        page = web_alice.get(path).content.decode()
     assert "50 clients" in page
     assert all(f"/clients/{client.pk}/" in page for client in many)
 
 
 @pytest.mark.usefixtures("other_org_data")
 def test_the_detail_page_runs_as_many_queries_for_60_contacts_as_for_1(
-    client_a: HttpClient, org_a: Organization, django_assert_num_queries: Callable[..., Any]
+    web_alice: HttpClient, org_a: Organization, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     small, large = add_clients(org_a, 2, 1)
-    queries_for_1, _ = count_queries(client_a, f"/clients/{small.pk}/")
+    queries_for_1, _ = count_queries(web_alice, f"/clients/{small.pk}/")
 
     add_contacts(org_a, [large], 59, primary=False)
-    client_a.get(f"/clients/{large.pk}/")
+    web_alice.get(f"/clients/{large.pk}/")
     with django_assert_num_queries(queries_for_1):
-        page = client_a.get(f"/clients/{large.pk}/").content.decode()
+        page = web_alice.get(f"/clients/{large.pk}/").content.decode()
     assert page.count("@fairweather.example</a>") == 60
 
 
 @pytest.mark.usefixtures("other_org_data")
-def test_the_list_counts_each_clients_contacts(client_a: HttpClient, org_a: Organization) -> None:
+def test_the_list_counts_each_clients_contacts(web_alice: HttpClient, org_a: Organization) -> None:
     """The contact count comes from a subquery per row now; it still counts that client's contacts only."""
     none, one, eight = add_clients(org_a, 3, 0)
     add_contacts(org_a, [one], 1)
     add_contacts(org_a, [eight], 8)
-    page = client_a.get("/clients/").content.decode()
+    page = web_alice.get("/clients/").content.decode()
     cells = {
         client.pk: page.split(f'href="/clients/{client.pk}/"', 1)[1].split("</tr>", 1)[0]
         for client in (none, one, eight)

@@ -80,15 +80,15 @@ def _data(org, client_fields, contact_fields):
     )
 
 
-def test_a_csv_export_imports_unchanged(client_a, client_c, org_a, org_b, tricky):
-    exported = b"".join(client_a.get(reverse("clients:export-csv")).streaming_content)
-    _import(client_c, "from-alpha.csv", exported)
+def test_a_csv_export_imports_unchanged(web_alice, web_charlie, org_a, org_b, tricky):
+    exported = b"".join(web_alice.get(reverse("clients:export-csv")).streaming_content)
+    _import(web_charlie, "from-alpha.csv", exported)
     assert _data(org_b, CLIENT_FIELDS, CONTACT_FIELDS) == _data(org_a, CLIENT_FIELDS, CONTACT_FIELDS)
 
 
-def test_a_vcard_export_imports_the_people_unchanged(client_a, client_c, org_a, org_b, tricky):
-    exported = b"".join(client_a.get(reverse("clients:export-vcard")).streaming_content)
-    _import(client_c, "from-alpha.vcf", exported)
+def test_a_vcard_export_imports_the_people_unchanged(web_alice, web_charlie, org_a, org_b, tricky):
+    exported = b"".join(web_alice.get(reverse("clients:export-vcard")).streaming_content)
+    _import(web_charlie, "from-alpha.vcf", exported)
     # A vCard carries the person and their organization's name, not the client's status or tags.
     people = ("client__name", "name", "email", "phone", "role", "together_notes")
     imported = sorted(Contact.objects.filter(organization=org_b).values_list(*people))

@@ -39,12 +39,12 @@ def _first_call(exit_: Exit) -> ExitStep:
     return step
 
 
-def test_start_makes_a_dated_plan_with_one_goodbye_per_contact(client_a, acme):
-    page = client_a.get(reverse("exits:start", args=[acme.pk]))
+def test_start_makes_a_dated_plan_with_one_goodbye_per_contact(web_alice, acme):
+    page = web_alice.get(reverse("exits:start", args=[acme.pk]))
     assert page.status_code == 200
     assert b"Plan the exit from Acme Corp" in page.content
 
-    response = client_a.post(reverse("exits:start", args=[acme.pk]), _start_post())
+    response = web_alice.post(reverse("exits:start", args=[acme.pk]), _start_post())
     exit_ = Exit.objects.get(client=acme)
     assert response.status_code == 302
     assert response["Location"] == reverse("exits:detail", args=[exit_.pk])
@@ -61,14 +61,14 @@ def test_start_makes_a_dated_plan_with_one_goodbye_per_contact(client_a, acme):
     assert first is not None and first.channel in ("call", "meeting")  # talk before anything written
     assert ExitEvent.objects.filter(exit=exit_, text__contains="Exit started").exists()
 
-    detail = client_a.get(response["Location"])
+    detail = web_alice.get(response["Location"])
     assert detail.status_code == 200
     assert b"Say goodbye" in detail.content or b"goodbye" in detail.content.lower()
     assert first.why.encode() in detail.content.replace(b"&#x27;", b"'").replace(b"&quot;", b'"')
 
 
-def test_end_before_notice_is_refused_and_nothing_is_written(client_a, acme):
-    response = client_a.post(
+def test_end_before_notice_is_refused_and_nothing_is_written(web_alice, acme):
+    response = web_alice.post(
         reverse("exits:start", args=[acme.pk]),
         _start_post(end_date=(TODAY - timedelta(days=1)).isoformat()),
     )
@@ -79,30 +79,32 @@ def test_end_before_notice_is_refused_and_nothing_is_written(client_a, acme):
     assert acme.status == Client.Status.ACTIVE
 
 
-def test_a_bad_checklist_line_is_named(client_a, acme):
-    response = client_a.post(reverse("exits:start", args=[acme.pk]), _start_post(invoices="ok\n" + "x" * 301))
+def test_a_bad_checklist_line_is_named(web_alice, acme):
+    response = web_alice.post(
+        reverse("exits:start", args=[acme.pk]), _start_post(invoices="ok\n" + "x" * 301)
+    )
     assert "Line 2 is longer than 300 characters." in response.content.decode()
     assert not Exit.objects.exists()
 
 
-def test_a_second_start_opens_the_running_exit(client_a, acme_exit):
-    response = client_a.post(reverse("exits:start", args=[acme_exit.client_id]), _start_post())
+def test_a_second_start_opens_the_running_exit(web_alice, acme_exit):
+    response = web_alice.post(reverse("exits:start", args=[acme_exit.client_id]), _start_post())
     assert response.status_code == 302
     assert response["Location"] == reverse("exits:detail", args=[acme_exit.pk])
     assert Exit.objects.count() == 1
 
 
-def test_short_notice_is_said_plainly_with_the_earliest_fair_end(client_a, acme, alice):
+def test_short_notice_is_said_plainly_with_the_earliest_fair_end(web_alice, acme, alice):
     exit_ = start_for(acme, alice, end_date=TODAY + timedelta(days=10))
-    content = client_a.get(reverse("exits:detail", args=[exit_.pk])).content.decode()
+    content = web_alice.get(reverse("exits:detail", args=[exit_.pk])).content.decode()
     assert "10 days" in content
     fair = TODAY + timedelta(days=30)
     assert fair.isoformat() in content or f"{fair.day} {fair:%B %Y}" in content
 
 
-def test_ticking_off_the_call_records_the_note(client_a, acme_exit):
+def test_ticking_off_the_call_records_the_note(web_alice, acme_exit):
     call = _first_call(acme_exit)
-    response = client_a.post(
+    response = web_alice.post(
         reverse("exits:step-done", args=[acme_exit.pk, call.pk]),
         {"done_on": TODAY.isoformat(), "note": "Went well; they understood."},
     )
@@ -110,18 +112,18 @@ def test_ticking_off_the_call_records_the_note(client_a, acme_exit):
     call.refresh_from_db()
     assert call.done_on == TODAY and call.note == "Went well; they understood."
     assert ExitEvent.objects.filter(exit=acme_exit, text__contains="they understood").exists()
-    page = client_a.get(reverse("exits:detail", args=[acme_exit.pk])).content.decode()
+    page = web_alice.get(reverse("exits:detail", args=[acme_exit.pk])).content.decode()
     assert "Went well; they understood." in page
 
 
-def test_goodbyes_stay_locked_until_every_item_is_done(client_a, acme_exit):
+def test_goodbyes_stay_locked_until_every_item_is_done(web_alice, acme_exit):
     for step in acme_exit.steps.filter(channel__in=["call", "meeting"], phase__in=["prepare", "notice"]):
-        client_a.post(
+        web_alice.post(
             reverse("exits:step-done", args=[acme_exit.pk, step.pk]), {"done_on": TODAY.isoformat()}
         )
     goodbye = _goodbyes(acme_exit)[0]
     assert "readiness" in goodbye.closed_gates
-    refused = client_a.post(
+    refused = web_alice.post(
         reverse("exits:step-done", args=[acme_exit.pk, goodbye.pk]),
         {"done_on": TODAY.isoformat()},
         follow=True,
@@ -131,31 +133,31 @@ def test_goodbyes_stay_locked_until_every_item_is_done(client_a, acme_exit):
     assert goodbye.done_on is None
 
     for item in acme_exit.readiness_items.all():
-        client_a.post(reverse("exits:item-done", args=[acme_exit.pk, item.pk]), {"done": "1"})
+        web_alice.post(reverse("exits:item-done", args=[acme_exit.pk, item.pk]), {"done": "1"})
     goodbye.refresh_from_db()
     assert "readiness" not in goodbye.closed_gates
 
 
-def test_override_needs_a_reason_that_stays_on_the_record(client_a, acme_exit):
+def test_override_needs_a_reason_that_stays_on_the_record(web_alice, acme_exit):
     url = reverse("exits:override", args=[acme_exit.pk])
-    refused = client_a.post(url, {"reason": "  "}, follow=True)
+    refused = web_alice.post(url, {"reason": "  "}, follow=True)
     assert "Say why" in refused.content.decode()
     assert all("readiness" in g.closed_gates for g in _goodbyes(acme_exit))
 
-    client_a.post(url, {"reason": "The invoice is with their finance team; they confirmed payment."})
+    web_alice.post(url, {"reason": "The invoice is with their finance team; they confirmed payment."})
     acme_exit.refresh_from_db()
     assert acme_exit.readiness_override.startswith("The invoice is with")
     assert all("readiness" not in g.closed_gates for g in _goodbyes(acme_exit))
     assert ExitEvent.objects.filter(exit=acme_exit, text__contains="finance team").exists()
-    page = client_a.get(reverse("exits:detail", args=[acme_exit.pk])).content.decode()
+    page = web_alice.get(reverse("exits:detail", args=[acme_exit.pk])).content.decode()
     assert "they confirmed payment" in page
 
 
-def test_changing_dates_replans_and_keeps_done_steps(client_a, acme_exit):
+def test_changing_dates_replans_and_keeps_done_steps(web_alice, acme_exit):
     call = _first_call(acme_exit)
-    client_a.post(reverse("exits:step-done", args=[acme_exit.pk, call.pk]), {"done_on": TODAY.isoformat()})
+    web_alice.post(reverse("exits:step-done", args=[acme_exit.pk, call.pk]), {"done_on": TODAY.isoformat()})
     new_end = TODAY + timedelta(days=90)
-    response = client_a.post(
+    response = web_alice.post(
         reverse("exits:edit", args=[acme_exit.pk]),
         {
             "initiated_by": "me",
@@ -174,10 +176,10 @@ def test_changing_dates_replans_and_keeps_done_steps(client_a, acme_exit):
     assert ExitEvent.objects.filter(exit=acme_exit, text__contains=new_end.isoformat()).exists()
 
 
-def test_rescheduling_a_step_moves_it_and_what_waits_for_it(client_a, acme_exit):
+def test_rescheduling_a_step_moves_it_and_what_waits_for_it(web_alice, acme_exit):
     call = _first_call(acme_exit)
     later = call.due + timedelta(days=7)
-    response = client_a.post(
+    response = web_alice.post(
         reverse("exits:step-move", args=[acme_exit.pk, call.pk]),
         {"due": later.isoformat(), "at_time": "14:30"},
     )
@@ -189,35 +191,35 @@ def test_rescheduling_a_step_moves_it_and_what_waits_for_it(client_a, acme_exit)
             assert waiting.due >= call.due
 
 
-def test_cancel_returns_the_client_to_active_and_freezes_the_exit(client_a, acme_exit):
-    client_a.post(reverse("exits:cancel", args=[acme_exit.pk]), {"reason": "They asked us to stay."})
+def test_cancel_returns_the_client_to_active_and_freezes_the_exit(web_alice, acme_exit):
+    web_alice.post(reverse("exits:cancel", args=[acme_exit.pk]), {"reason": "They asked us to stay."})
     acme_exit.refresh_from_db()
     assert acme_exit.state == Exit.State.CANCELLED
     assert Client.objects.get(pk=acme_exit.client_id).status == Client.Status.ACTIVE
     call = _first_call(acme_exit)
-    client_a.post(reverse("exits:step-done", args=[acme_exit.pk, call.pk]), {"done_on": TODAY.isoformat()})
+    web_alice.post(reverse("exits:step-done", args=[acme_exit.pk, call.pk]), {"done_on": TODAY.isoformat()})
     call.refresh_from_db()
     assert call.done_on is None
     # A new exit can start once the old one is cancelled.
-    again = client_a.post(reverse("exits:start", args=[acme_exit.client_id]), _start_post())
+    again = web_alice.post(reverse("exits:start", args=[acme_exit.client_id]), _start_post())
     assert again.status_code == 302 and Exit.objects.filter(state="running").count() == 1
 
 
-def test_dashboard_lists_this_weeks_steps_and_overdue_ones(client_a, acme, alice):
+def test_dashboard_lists_this_weeks_steps_and_overdue_ones(web_alice, acme, alice):
     exit_ = start_for(
         acme, alice, notice_date=TODAY - timedelta(days=10), end_date=TODAY + timedelta(days=30)
     )
-    page = client_a.get(reverse("exits:dashboard")).content.decode()
+    page = web_alice.get(reverse("exits:dashboard")).content.decode()
     assert "Overdue" in page
     overdue = exit_.steps.filter(due__lt=TODAY, done_on__isnull=True).first()
     assert overdue is not None and overdue.title in page.replace("&#x27;", "'")
-    assert client_a.get(reverse("home")).url == reverse("exits:dashboard")
-    listing = client_a.get(reverse("exits:list")).content.decode()
+    assert web_alice.get(reverse("home")).url == reverse("exits:dashboard")
+    listing = web_alice.get(reverse("exits:list")).content.decode()
     assert "Acme Corp" in listing
 
 
-def test_a_member_runs_exits_too(client_b, acme):
-    response = client_b.post(reverse("exits:start", args=[acme.pk]), _start_post())
+def test_a_member_runs_exits_too(web_bob, acme):
+    response = web_bob.post(reverse("exits:start", args=[acme.pk]), _start_post())
     assert response.status_code == 302
     owner = Exit.objects.get(client=acme).owner
     assert owner is not None and owner.email == "bob@alpha.example"
@@ -226,25 +228,25 @@ def test_a_member_runs_exits_too(client_b, acme):
 @pytest.mark.parametrize(
     "name", ["exits:detail", "exits:edit", "exits:cancel", "exits:override", "exits:item-add"]
 )
-def test_it_checks_ownership(client_c, acme_exit, name):
+def test_it_checks_ownership(web_charlie, acme_exit, name):
     url = reverse(name, args=[acme_exit.pk])
-    assert client_c.get(url).status_code in (404, 405)
-    assert client_c.post(url, {"reason": "x", "title": "x", "kind": "invoice"}).status_code == 404
-    assert client_c.get(reverse("exits:start", args=[acme_exit.client_id])).status_code == 404
+    assert web_charlie.get(url).status_code in (404, 405)
+    assert web_charlie.post(url, {"reason": "x", "title": "x", "kind": "invoice"}).status_code == 404
+    assert web_charlie.get(reverse("exits:start", args=[acme_exit.client_id])).status_code == 404
 
 
-def test_a_step_is_reached_only_through_its_own_exit(client_a, acme_exit, alice, org_a):
+def test_a_step_is_reached_only_through_its_own_exit(web_alice, acme_exit, alice, org_a):
     other_client = Client.objects.create(organization=org_a, name="Other Ltd")
     other = start_for(other_client, alice)
     step = _first_call(other)
     url = reverse("exits:step-done", args=[acme_exit.pk, step.pk])
-    assert client_a.post(url, {"done_on": TODAY.isoformat()}).status_code == 404
+    assert web_alice.post(url, {"done_on": TODAY.isoformat()}).status_code == 404
     item = other.readiness_items.first()
     assert item is not None
-    assert client_a.post(reverse("exits:item-done", args=[acme_exit.pk, item.pk])).status_code == 404
+    assert web_alice.post(reverse("exits:item-done", args=[acme_exit.pk, item.pk])).status_code == 404
 
 
-def test_a_contact_added_later_gets_a_goodbye_and_done_goodbyes_are_kept(client_a, acme_exit, alice):
+def test_a_contact_added_later_gets_a_goodbye_and_done_goodbyes_are_kept(web_alice, acme_exit, alice):
     from goodterms.clients import services as client_services
     from goodterms.clients.models import Contact
     from goodterms.exits import services
@@ -267,7 +269,7 @@ def test_a_contact_added_later_gets_a_goodbye_and_done_goodbyes_are_kept(client_
     assert names["Fay Fox"].done_on is None
 
 
-def test_a_backlog_of_overdue_steps_never_hides_this_weeks(client_a, acme, alice, org_a, settings):
+def test_a_backlog_of_overdue_steps_never_hides_this_weeks(web_alice, acme, alice, org_a, settings):
     from goodterms.exits import selectors
 
     late = start_for(acme, alice, notice_date=TODAY - timedelta(days=40), end_date=TODAY + timedelta(days=3))
@@ -276,7 +278,7 @@ def test_a_backlog_of_overdue_steps_never_hides_this_weeks(client_a, acme, alice
     assert overdue > 2 and this_week > 0
     selectors.DASHBOARD_ROWS, before = 2, selectors.DASHBOARD_ROWS
     try:
-        page = client_a.get(reverse("exits:dashboard")).content.decode()
+        page = web_alice.get(reverse("exits:dashboard")).content.decode()
     finally:
         selectors.DASHBOARD_ROWS = before
     assert f"Overdue ({overdue})" in page and f"Showing the first 2 of {overdue}" in page
@@ -284,13 +286,13 @@ def test_a_backlog_of_overdue_steps_never_hides_this_weeks(client_a, acme, alice
     assert "Nothing is due this week" not in page
 
 
-def test_the_dashboard_and_the_list_run_a_fixed_number_of_queries(client_a, acme, alice, org_a):
+def test_the_dashboard_and_the_list_run_a_fixed_number_of_queries(web_alice, acme, alice, org_a):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def queries(name: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client_a.get(reverse(name)).status_code == 200
+            assert web_alice.get(reverse(name)).status_code == 200
         return len(captured)
 
     start_for(acme, alice, notice_date=TODAY - timedelta(days=5))

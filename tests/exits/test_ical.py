@@ -104,10 +104,10 @@ def acme_exit(acme: Client, alice: User) -> Exit:
 # --- the invitation -------------------------------------------------------------------------------------
 
 
-def test_invitation_is_a_timed_call_with_the_primary_contact(client_a, london_alice, acme_exit):
+def test_invitation_is_a_timed_call_with_the_primary_contact(web_alice, london_alice, acme_exit):
     step = make_step(acme_exit, "call", title="Tell Dana first", at_time=time(14, 30))
 
-    response = client_a.get(invite_url(step))
+    response = web_alice.get(invite_url(step))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -139,12 +139,12 @@ def test_invitation_is_a_timed_call_with_the_primary_contact(client_a, london_al
     assert event.decoded("DTSTAMP").tzinfo is not None
 
 
-def test_invitation_defaults_to_ten_in_the_servers_zone(client_a, alice, acme_exit, settings):
+def test_invitation_defaults_to_ten_in_the_servers_zone(web_alice, alice, acme_exit, settings):
     settings.TIME_ZONE = "Europe/Berlin"
     assert alice.time_zone == ""
     step = make_step(acme_exit, "meeting", channel="meeting", title="Hand over")
 
-    cal = parse(client_a.get(invite_url(step)))
+    cal = parse(web_alice.get(invite_url(step)))
 
     event = only_event(cal)
     assert event.decoded("DTSTART") == datetime.combine(step.due, time(10), tzinfo=ZoneInfo("Europe/Berlin"))
@@ -152,22 +152,22 @@ def test_invitation_defaults_to_ten_in_the_servers_zone(client_a, alice, acme_ex
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
 
 
-def test_invitation_goes_to_the_steps_own_contact_with_their_phone(client_a, alice, acme, acme_exit):
+def test_invitation_goes_to_the_steps_own_contact_with_their_phone(web_alice, alice, acme, acme_exit):
     eli = Contact.objects.get(client=acme, name="Eli Evans")
     step = make_step(acme_exit, "call", contact=eli, contact_name=eli.name)
 
-    event = only_event(parse(client_a.get(invite_url(step))))
+    event = only_event(parse(web_alice.get(invite_url(step))))
 
     assert str(event["ATTENDEE"]) == "mailto:eli@acme.example"
     assert "Phone: +44 20 7946 0000" in str(event["DESCRIPTION"])
 
 
-def test_a_contact_without_email_is_named_in_the_description_not_invited(client_a, org_a, alice, acme_exit):
+def test_a_contact_without_email_is_named_in_the_description_not_invited(web_alice, org_a, alice, acme_exit):
     acme = acme_exit.client
     fay = Contact.objects.create(organization=org_a, client=acme, name="Fay Fox", phone="+44 161 496 0000")
     step = make_step(acme_exit, "call", contact=fay)
 
-    body = client_a.get(invite_url(step)).content
+    body = web_alice.get(invite_url(step)).content
     event = only_event(icalendar.Calendar.from_ical(body))
 
     assert b"ATTENDEE" not in body
@@ -175,21 +175,21 @@ def test_a_contact_without_email_is_named_in_the_description_not_invited(client_
     assert "Phone: +44 161 496 0000" in str(event["DESCRIPTION"])
 
 
-def test_without_a_primary_the_first_contact_with_an_email_is_invited(client_a, org_a, alice):
+def test_without_a_primary_the_first_contact_with_an_email_is_invited(web_alice, org_a, alice):
     client = Client.objects.create(organization=org_a, name="Nimbus")
     Contact.objects.create(organization=org_a, client=client, name="Abe NoEmail")
     Contact.objects.create(organization=org_a, client=client, name="Bea Mail", email="bea@nimbus.example")
     step = make_step(make_exit(client, alice), "call")
 
-    event = only_event(parse(client_a.get(invite_url(step))))
+    event = only_event(parse(web_alice.get(invite_url(step))))
 
     assert str(event["ATTENDEE"]) == "mailto:bea@nimbus.example"
 
 
-def test_uid_is_stable_and_sequence_grows_when_the_step_moves(client_a, alice, acme_exit):
+def test_uid_is_stable_and_sequence_grows_when_the_step_moves(web_alice, alice, acme_exit):
     step = make_step(acme_exit, "call")
-    first = only_event(parse(client_a.get(invite_url(step))))
-    again = only_event(parse(client_a.get(invite_url(step))))
+    first = only_event(parse(web_alice.get(invite_url(step))))
+    again = only_event(parse(web_alice.get(invite_url(step))))
     assert first["UID"] == again["UID"]
     assert first.sequence == again.sequence
 
@@ -198,14 +198,14 @@ def test_uid_is_stable_and_sequence_grows_when_the_step_moves(client_a, alice, a
     ExitEvent.objects.create(
         organization=acme_exit.organization, exit=acme_exit, text="Rescheduled the call."
     )
-    moved = only_event(parse(client_a.get(invite_url(step))))
+    moved = only_event(parse(web_alice.get(invite_url(step))))
 
     assert moved["UID"] == first["UID"]
     assert moved.sequence > first.sequence
     assert moved.decoded("DTSTART").date() == step.due + timedelta(days=2)
 
 
-def test_line_breaks_in_names_and_titles_cannot_break_the_file(client_a, org_a, alice):
+def test_line_breaks_in_names_and_titles_cannot_break_the_file(web_alice, org_a, alice):
     client = Client.objects.create(organization=org_a, name="Café\r\nBEGIN:VEVENT")
     contact = Contact.objects.create(
         organization=org_a,
@@ -226,7 +226,7 @@ def test_line_breaks_in_names_and_titles_cannot_break_the_file(client_a, org_a, 
         talking_points=["One\nTwo"],
     )
 
-    response = client_a.get(invite_url(step))
+    response = web_alice.get(invite_url(step))
     body = response.content
 
     assert re.fullmatch(
@@ -245,37 +245,37 @@ def test_line_breaks_in_names_and_titles_cannot_break_the_file(client_a, org_a, 
     assert str(event["DESCRIPTION"]).startswith('A call between Alice "A" Archer (Alpha Studio) and ')
 
 
-def test_it_checks_ownership(client_a, client_c, org_b, charlie, alice, acme_exit):
+def test_it_checks_ownership(web_alice, web_charlie, org_b, charlie, alice, acme_exit):
     step = make_step(acme_exit, "call")
-    assert client_a.get(invite_url(step)).status_code == 200
+    assert web_alice.get(invite_url(step)).status_code == 200
     # Charlie (org B) gets a 404 for org A's exit and step, and for org A's step under his own exit.
-    assert client_c.get(invite_url(step)).status_code == 404
+    assert web_charlie.get(invite_url(step)).status_code == 404
     charlies_exit = make_exit(other_client(org_b, "Bravo Client"), charlie)
     charlies_step = make_step(charlies_exit, "call")
-    assert client_c.get(reverse("exits:step-invite", args=[charlies_exit.pk, step.pk])).status_code == 404
-    assert client_a.get(invite_url(charlies_step)).status_code == 404
+    assert web_charlie.get(reverse("exits:step-invite", args=[charlies_exit.pk, step.pk])).status_code == 404
+    assert web_alice.get(invite_url(charlies_step)).status_code == 404
     assert (
-        client_a.get(reverse("exits:step-invite", args=[acme_exit.pk, charlies_step.pk])).status_code == 404
+        web_alice.get(reverse("exits:step-invite", args=[acme_exit.pk, charlies_step.pk])).status_code == 404
     )
 
 
-def test_a_step_under_another_exit_of_the_same_org_is_404(client_a, org_a, alice, acme_exit):
+def test_a_step_under_another_exit_of_the_same_org_is_404(web_alice, org_a, alice, acme_exit):
     second = make_exit(other_client(org_a, "Beta Ltd"), alice)
     step = make_step(second, "call")
-    assert client_a.get(reverse("exits:step-invite", args=[acme_exit.pk, step.pk])).status_code == 404
-    assert client_a.get(invite_url(step)).status_code == 200
+    assert web_alice.get(reverse("exits:step-invite", args=[acme_exit.pk, step.pk])).status_code == 404
+    assert web_alice.get(invite_url(step)).status_code == 200
 
 
-def test_only_calls_and_meetings_have_an_invitation(client_a, alice, acme_exit):
+def test_only_calls_and_meetings_have_an_invitation(web_alice, alice, acme_exit):
     email = make_step(acme_exit, "email", channel="email")
     task = make_step(acme_exit, "task", channel="task")
-    assert client_a.get(invite_url(email)).status_code == 404
-    assert client_a.get(invite_url(task)).status_code == 404
+    assert web_alice.get(invite_url(email)).status_code == 404
+    assert web_alice.get(invite_url(task)).status_code == 404
 
 
-def test_the_invitation_needs_a_sign_in(client, alice, acme_exit):
+def test_the_invitation_needs_a_sign_in(visitor, alice, acme_exit):
     step = make_step(acme_exit, "call")
-    response = client.get(invite_url(step))
+    response = visitor.get(invite_url(step))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -291,22 +291,22 @@ def test_an_unknown_time_zone_falls_back_to_the_servers(alice, settings):
 # --- the feed settings page -----------------------------------------------------------------------------
 
 
-def test_the_settings_page_shows_the_state(client_a, alice):
-    page = client_a.get(reverse("exits:calendar"))
+def test_the_settings_page_shows_the_state(web_alice, alice):
+    page = web_alice.get(reverse("exits:calendar"))
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count("<h1") == 1
     assert "You have no calendar feed." in html
 
-    token = create_feed(client_a)
+    token = create_feed(web_alice)
 
-    page = client_a.get(reverse("exits:calendar")).content.decode()
+    page = web_alice.get(reverse("exits:calendar")).content.decode()
     assert token not in page  # shown once, on the response to "create" only
     assert "Created" in page
 
 
-def test_creating_shows_the_address_once_with_webcal_and_instructions(client_a, alice):
-    response = client_a.post(reverse("exits:calendar"), {"action": "create"})
+def test_creating_shows_the_address_once_with_webcal_and_instructions(web_alice, alice):
+    response = web_alice.post(reverse("exits:calendar"), {"action": "create"})
     html = response.content.decode()
     url = response.context["feed_url"]
     assert response.context["webcal_url"] == "webcal://" + url.removeprefix("http://")
@@ -318,8 +318,8 @@ def test_creating_shows_the_address_once_with_webcal_and_instructions(client_a, 
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_token_is_stored_only_as_its_hash(client_a, alice):
-    token = create_feed(client_a)
+def test_the_token_is_stored_only_as_its_hash(web_alice, alice):
+    token = create_feed(web_alice)
     feed = CalendarFeed.objects.get(user=alice)
     assert feed.token_hash == hash_token(token)
     assert feed.organization_id == alice.organization_id
@@ -330,36 +330,36 @@ def test_the_token_is_stored_only_as_its_hash(client_a, alice):
         assert token not in session.session_data
 
 
-def test_create_again_replaces_and_revoke_deletes(client_a, alice):
-    old = create_feed(client_a)
+def test_create_again_replaces_and_revoke_deletes(web_alice, alice):
+    old = create_feed(web_alice)
     assert HttpClient().get(feed_url(old)).status_code == 200
 
-    new = create_feed(client_a)
+    new = create_feed(web_alice)
     assert new != old
     assert CalendarFeed.objects.filter(user=alice).count() == 1
     assert HttpClient().get(feed_url(old)).status_code == 404
     assert HttpClient().get(feed_url(new)).status_code == 200
 
-    response = client_a.post(reverse("exits:calendar"), {"action": "revoke"})
+    response = web_alice.post(reverse("exits:calendar"), {"action": "revoke"})
     assert response.status_code == 302
     assert not CalendarFeed.objects.filter(user=alice).exists()
     assert HttpClient().get(feed_url(new)).status_code == 404
-    assert "You have no calendar feed." in client_a.get(reverse("exits:calendar")).content.decode()
+    assert "You have no calendar feed." in web_alice.get(reverse("exits:calendar")).content.decode()
 
 
-def test_one_user_cannot_revoke_anothers_feed(client_a, client_b, client_c, alice):
-    token = create_feed(client_a)
-    client_b.post(reverse("exits:calendar"), {"action": "revoke"})
-    client_c.post(reverse("exits:calendar"), {"action": "revoke"})
+def test_one_user_cannot_revoke_anothers_feed(web_alice, web_bob, web_charlie, alice):
+    token = create_feed(web_alice)
+    web_bob.post(reverse("exits:calendar"), {"action": "revoke"})
+    web_charlie.post(reverse("exits:calendar"), {"action": "revoke"})
     assert HttpClient().get(feed_url(token)).status_code == 200
 
 
-def test_an_unknown_action_is_refused(client_a, alice):
-    assert client_a.post(reverse("exits:calendar"), {"action": "explode"}).status_code == 400
+def test_an_unknown_action_is_refused(web_alice, alice):
+    assert web_alice.post(reverse("exits:calendar"), {"action": "explode"}).status_code == 400
 
 
-def test_the_settings_page_needs_a_sign_in(client, alice):
-    response = client.get(reverse("exits:calendar"))
+def test_the_settings_page_needs_a_sign_in(visitor, alice):
+    response = visitor.get(reverse("exits:calendar"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -374,10 +374,10 @@ def test_post_without_a_csrf_token_is_refused(alice):
 # --- the feed -------------------------------------------------------------------------------------------
 
 
-def test_the_feed_lists_the_owners_upcoming_steps(client_a, london_alice, acme_exit):
+def test_the_feed_lists_the_owners_upcoming_steps(web_alice, london_alice, acme_exit):
     call = make_step(acme_exit, "call", title="Tell Dana", at_time=time(9, 15), due=TODAY + timedelta(days=3))
     task = make_step(acme_exit, "task", channel="task", title="Send the files", due=TODAY + timedelta(days=1))
-    token = create_feed(client_a)
+    token = create_feed(web_alice)
 
     response = HttpClient().get(feed_url(token))
 
@@ -406,11 +406,11 @@ def test_the_feed_lists_the_owners_upcoming_steps(client_a, london_alice, acme_e
     assert b"ATTENDEE" not in body
     assert b"ORGANIZER" not in body
     # The same UID as the call's invitation, so the two are known for the same event.
-    invitation = only_event(parse(client_a.get(invite_url(call))))
+    invitation = only_event(parse(web_alice.get(invite_url(call))))
     assert second["UID"] == invitation["UID"]
 
 
-def test_the_feed_leaves_out_what_is_not_the_users_to_do(client_a, org_a, org_b, alice, bob, charlie, acme):
+def test_the_feed_leaves_out_what_is_not_the_users_to_do(web_alice, org_a, org_b, alice, bob, charlie, acme):
     mine = make_exit(acme, alice)
     make_step(mine, "upcoming", title="Mine, upcoming")
     make_step(mine, "recent", title="Mine, overdue", due=TODAY - timedelta(days=28))
@@ -425,7 +425,7 @@ def test_the_feed_leaves_out_what_is_not_the_users_to_do(client_a, org_a, org_b,
     make_step(charlies, "charlie", title="Charlie's")
     strays = make_exit(other_client(org_b, "Stray Client"), alice)
     make_step(strays, "stray", title="Org B's")
-    token = create_feed(client_a)
+    token = create_feed(web_alice)
 
     cal = parse(HttpClient().get(feed_url(token)))
 
@@ -434,11 +434,11 @@ def test_the_feed_leaves_out_what_is_not_the_users_to_do(client_a, org_a, org_b,
     assert b"Bravo" not in HttpClient().get(feed_url(token)).content
 
 
-def test_the_feed_stops_at_its_limit(client_a, alice, acme_exit, monkeypatch):
+def test_the_feed_stops_at_its_limit(web_alice, alice, acme_exit, monkeypatch):
     monkeypatch.setattr(exit_selectors, "FEED_LIMIT", 3)
     for days in range(5, 0, -1):
         make_step(acme_exit, f"s{days}", due=TODAY + timedelta(days=days))
-    token = create_feed(client_a)
+    token = create_feed(web_alice)
 
     cal = parse(HttpClient().get(feed_url(token)))
 
@@ -447,8 +447,8 @@ def test_the_feed_stops_at_its_limit(client_a, alice, acme_exit, monkeypatch):
     ]
 
 
-def test_the_feed_reads_in_the_same_few_queries_however_many_steps(client_a, org_a, alice, acme_exit):
-    token = create_feed(client_a)
+def test_the_feed_reads_in_the_same_few_queries_however_many_steps(web_alice, org_a, alice, acme_exit):
+    token = create_feed(web_alice)
     make_step(acme_exit, "one")
 
     def queries() -> int:
@@ -464,8 +464,8 @@ def test_the_feed_reads_in_the_same_few_queries_however_many_steps(client_a, org
     assert queries() == few
 
 
-def test_an_empty_feed_is_still_a_calendar(client_a, alice):
-    token = create_feed(client_a)
+def test_an_empty_feed_is_still_a_calendar(web_alice, alice):
+    token = create_feed(web_alice)
     response = HttpClient().get(feed_url(token))
     assert response.status_code == 200
     assert parse(response).events == []
@@ -478,8 +478,8 @@ def test_unknown_tokens_are_404_without_detail(alice):
     assert b"CalendarFeed" not in response.content
 
 
-def test_reading_the_feed_writes_nothing(client_a, alice):
-    token = create_feed(client_a)
+def test_reading_the_feed_writes_nothing(web_alice, alice):
+    token = create_feed(web_alice)
     with CaptureQueriesContext(connection) as captured:
         assert HttpClient().get(feed_url(token)).status_code == 200
         assert HttpClient().head(feed_url(token)).status_code == 200
@@ -487,8 +487,8 @@ def test_reading_the_feed_writes_nothing(client_a, alice):
     assert writes == []
 
 
-def test_the_feed_needs_no_sign_in_and_takes_no_post(client_a, alice):
-    token = create_feed(client_a)
+def test_the_feed_needs_no_sign_in_and_takes_no_post(web_alice, alice):
+    token = create_feed(web_alice)
     anonymous = HttpClient(enforce_csrf_checks=True)
     assert anonymous.get(feed_url(token)).status_code == 200
     assert anonymous.post(feed_url(token)).status_code == 403  # the CSRF check answers first
@@ -496,15 +496,15 @@ def test_the_feed_needs_no_sign_in_and_takes_no_post(client_a, alice):
     assert HttpClient().head(feed_url(token)).status_code == 200
 
 
-def test_a_deactivated_users_feed_stops(client_a, alice):
-    token = create_feed(client_a)
+def test_a_deactivated_users_feed_stops(web_alice, alice):
+    token = create_feed(web_alice)
     User.objects.filter(pk=alice.pk).update(is_active=False)
     assert HttpClient().get(feed_url(token)).status_code == 404
 
 
-def test_an_unchanged_feed_answers_not_modified_and_a_change_shows(client_a, alice, acme_exit):
+def test_an_unchanged_feed_answers_not_modified_and_a_change_shows(web_alice, alice, acme_exit):
     step = make_step(acme_exit, "call", title="Tell Dana")
-    url = feed_url(create_feed(client_a))
+    url = feed_url(create_feed(web_alice))
     first = HttpClient().get(url)
     etag = first["ETag"]
     assert first.status_code == 200 and etag

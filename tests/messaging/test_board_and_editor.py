@@ -39,8 +39,8 @@ def _goodbye(exit_: Exit, name: str) -> Message:
     return Message.objects.get(exit=exit_, kind="goodbye", to_name=name)
 
 
-def test_one_personal_goodbye_per_person_and_a_call_for_the_phone_person(client_a, ready_exit):
-    response = client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_one_personal_goodbye_per_person_and_a_call_for_the_phone_person(web_alice, ready_exit):
+    response = web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     assert response.status_code == 302
     dana, eli = _goodbye(ready_exit, "Dana Diaz"), _goodbye(ready_exit, "Eli Evans")
     assert dana.channel == "email" and dana.to_email == "dana@acme.example"
@@ -48,13 +48,13 @@ def test_one_personal_goodbye_per_person_and_a_call_for_the_phone_person(client_
     assert eli.channel == "call" and "+44 20 7946 0000" in eli.body and "the new checkout" in eli.body
     assert dana.step is not None and dana.step.key == f"goodbye:{dana.contact_id}"
     # Drafting again makes no second message for anyone.
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     assert Message.objects.filter(exit=ready_exit, kind="goodbye").count() == 2
-    board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    board = web_alice.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
     assert board.count("Drafted") == 2
 
 
-def test_a_missing_field_is_named_and_the_others_are_still_drafted(client_a, acme_exit, org_a):
+def test_a_missing_field_is_named_and_the_others_are_still_drafted(web_alice, acme_exit, org_a):
     MessageTemplate.objects.create(
         organization=org_a,
         kind="goodbye",
@@ -63,7 +63,7 @@ def test_a_missing_field_is_named_and_the_others_are_still_drafted(client_a, acm
     )
     Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
     Contact.objects.filter(name="Eli Evans").update(preferred_channel="email")
-    page = client_a.post(
+    page = web_alice.post(
         reverse("messaging:draft-goodbyes", args=[acme_exit.pk]), follow=True
     ).content.decode()
     assert Message.objects.filter(exit=acme_exit, kind="goodbye", to_name="Dana Diaz").exists()
@@ -71,11 +71,11 @@ def test_a_missing_field_is_named_and_the_others_are_still_drafted(client_a, acm
     assert not Message.objects.filter(exit=acme_exit, to_name="Eli Evans").exists()
 
 
-def test_the_coach_answers_with_offsets_and_the_editor_coaches_without_javascript(client_a, ready_exit):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_the_coach_answers_with_offsets_and_the_editor_coaches_without_javascript(web_alice, ready_exit):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
     text = "Hi all, as I already told you, the project is over."
-    answer = client_a.post(
+    answer = web_alice.post(
         reverse("messaging:coach", args=[dana.pk]),
         json.dumps({"body": text}),
         content_type="application/json",
@@ -83,24 +83,24 @@ def test_the_coach_answers_with_offsets_and_the_editor_coaches_without_javascrip
     data = answer.json()
     assert answer.status_code == 200 and data["findings"]
     assert any(text[f["start"] : f["end"]].lower() == "hi all" for f in data["findings"])
-    page = client_a.post(
+    page = web_alice.post(
         reverse("messaging:edit", args=[dana.pk]), {"action": "check", "subject": "Bye", "body": text}
     ).content.decode()
     assert "Hi all" in page and "severity-" in page
 
 
-def test_errors_need_send_anyway_which_is_recorded(client_a, ready_exit):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_errors_need_send_anyway_which_is_recorded(web_alice, ready_exit):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
     bad = "Hi all, as I already told you, the project is over."
-    refused = client_a.post(
+    refused = web_alice.post(
         reverse("messaging:edit", args=[dana.pk]), {"action": "send", "subject": "Bye", "body": bad}
     )
     assert "Send anyway" in refused.content.decode()
     dana.refresh_from_db()
     assert dana.state == "draft" and dana.body == bad  # the edit is kept, nothing queued
     assert not Outbox.objects.exists()
-    client_a.post(
+    web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
         {"action": "send", "subject": "Bye", "body": bad, "send_anyway": "1"},
     )
@@ -109,11 +109,11 @@ def test_errors_need_send_anyway_which_is_recorded(client_a, ready_exit):
     assert dana.message_id and Outbox.objects.filter(message=dana).exists()
 
 
-def test_goodbyes_wait_for_the_readiness_check(client_a, acme_exit):
+def test_goodbyes_wait_for_the_readiness_check(web_alice, acme_exit):
     Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
-    client_a.post(reverse("messaging:draft-goodbyes", args=[acme_exit.pk]))
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[acme_exit.pk]))
     dana = _goodbye(acme_exit, "Dana Diaz")
-    page = client_a.post(
+    page = web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
         {"action": "send", "subject": dana.subject, "body": dana.body},
         follow=True,
@@ -123,14 +123,14 @@ def test_goodbyes_wait_for_the_readiness_check(client_a, acme_exit):
     assert dana.state == "draft"
 
 
-def test_a_notice_is_held_until_the_call_is_done(client_a, acme_exit, alice):
+def test_a_notice_is_held_until_the_call_is_done(web_alice, acme_exit, alice):
     Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
     written = acme_exit.steps.get(message_kind="notice")
-    response = client_a.post(reverse("messaging:draft-step", args=[acme_exit.pk, written.pk]))
+    response = web_alice.post(reverse("messaging:draft-step", args=[acme_exit.pk, written.pk]))
     notice = Message.objects.get(exit=acme_exit, kind="notice")
     assert response["Location"] == reverse("messaging:edit", args=[notice.pk])
     assert notice.to_name == "Dana Diaz"  # the primary contact
-    client_a.post(
+    web_alice.post(
         reverse("messaging:edit", args=[notice.pk]),
         {"action": "send", "subject": notice.subject, "body": notice.body, "send_anyway": "1"},
     )
@@ -146,34 +146,36 @@ def test_a_notice_is_held_until_the_call_is_done(client_a, acme_exit, alice):
     assert notice.state == "queued" and Outbox.objects.filter(message=notice).exists()
 
 
-def test_eml_download_and_sending_by_hand_ticks_the_step(client_a, ready_exit):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_eml_download_and_sending_by_hand_ticks_the_step(web_alice, ready_exit):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
-    download = client_a.get(reverse("messaging:eml", args=[dana.pk]))
+    download = web_alice.get(reverse("messaging:eml", args=[dana.pk]))
     assert download["Content-Type"] == "message/rfc822"
     parsed = email.message_from_bytes(download.content)
     assert parsed["To"].endswith("<dana@acme.example>") and "," not in parsed["To"]
     assert parsed["X-Unsent"] == "1" and parsed["Subject"] == dana.subject
-    client_a.post(reverse("messaging:mark", args=[dana.pk]), {"action": "sent-by-hand"})
+    web_alice.post(reverse("messaging:mark", args=[dana.pk]), {"action": "sent-by-hand"})
     dana.refresh_from_db()
     assert dana.state == "sent-by-hand"
     step = ExitStep.objects.get(pk=dana.step.pk)  # type: ignore[union-attr]
     assert step.done_on == TODAY
-    board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    board = web_alice.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
     assert "Sent" in board
     eli = _goodbye(ready_exit, "Eli Evans")
-    client_a.post(reverse("messaging:mark", args=[eli.pk]), {"action": "called"})
-    assert "Called instead" in client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    web_alice.post(reverse("messaging:mark", args=[eli.pk]), {"action": "called"})
+    assert (
+        "Called instead" in web_alice.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    )
 
 
 @pytest.mark.parametrize("name", ["messaging:edit", "messaging:coach", "messaging:eml", "messaging:mark"])
-def test_it_checks_ownership(client_c, ready_exit, client_a, name):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_it_checks_ownership(web_charlie, ready_exit, web_alice, name):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
     url = reverse(name, args=[dana.pk])
-    assert client_c.get(url).status_code in (404, 405)
-    assert client_c.post(url, {"action": "sent-by-hand"}).status_code == 404
-    assert client_c.get(reverse("messaging:board", args=[ready_exit.pk])).status_code == 404
+    assert web_charlie.get(url).status_code in (404, 405)
+    assert web_charlie.post(url, {"action": "sent-by-hand"}).status_code == 404
+    assert web_charlie.get(reverse("messaging:board", args=[ready_exit.pk])).status_code == 404
     dana.refresh_from_db()
     assert dana.state == "draft"
 
@@ -195,12 +197,12 @@ def test_the_worker_keeps_plans_in_step_with_messages():
     assert plans_follow_messages in [job.run for job in job_table()]
 
 
-def test_a_message_sent_by_the_worker_ticks_its_step(client_a, ready_exit):
+def test_a_message_sent_by_the_worker_ticks_its_step(web_alice, ready_exit):
     from goodterms.messaging.jobs import send_messages
 
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
-    client_a.post(
+    web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
         {"action": "send", "subject": dana.subject, "body": dana.body},
     )
@@ -213,31 +215,31 @@ def test_a_message_sent_by_the_worker_ticks_its_step(client_a, ready_exit):
     assert plans_follow_messages() is False
 
 
-def test_the_user_may_email_someone_the_plan_would_call(client_a, ready_exit):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_the_user_may_email_someone_the_plan_would_call(web_alice, ready_exit):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     call = _goodbye(ready_exit, "Eli Evans")
     assert call.channel == "call"
-    response = client_a.post(reverse("messaging:mark", args=[call.pk]), {"action": "email-instead"})
+    response = web_alice.post(reverse("messaging:mark", args=[call.pk]), {"action": "email-instead"})
     email_draft = Message.objects.get(exit=ready_exit, to_name="Eli Evans", channel="email")
     assert response["Location"] == reverse("messaging:edit", args=[email_draft.pk])
     assert email_draft.to_email == "eli@acme.example" and "the new checkout" in email_draft.body
     call.refresh_from_db()
     assert call.state == "cancelled"
-    board = client_a.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
+    board = web_alice.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
     assert board.count("Drafted") == 2
 
 
-def test_an_edited_draft_is_plain_text_never_a_template_again(client_a, ready_exit):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_an_edited_draft_is_plain_text_never_a_template_again(web_alice, ready_exit):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
     typed = "Hi Dana,\n\nI wrote {{ first_name }} and {% if x %}braces{% endif %} on purpose.\n\nAlice"
-    client_a.post(
+    web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
         {"action": "save", "subject": "{{ client }}", "body": typed},
     )
     dana.refresh_from_db()
     assert (dana.subject, dana.body) == ("{{ client }}", typed)
-    parsed = email.message_from_bytes(client_a.get(reverse("messaging:eml", args=[dana.pk])).content)
+    parsed = email.message_from_bytes(web_alice.get(reverse("messaging:eml", args=[dana.pk])).content)
     assert parsed["Subject"] == "{{ client }}"
     payload = parsed.get_payload(decode=True)
     assert isinstance(payload, bytes)
@@ -270,10 +272,10 @@ def test_a_held_notice_that_can_no_longer_be_sent_fails_with_why_and_the_others_
     ).exists()
 
 
-def test_the_editor_refuses_a_subject_with_a_line_break_and_keeps_the_draft(client_a, ready_exit):
-    client_a.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
+def test_the_editor_refuses_a_subject_with_a_line_break_and_keeps_the_draft(web_alice, ready_exit):
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     dana = _goodbye(ready_exit, "Dana Diaz")
-    response = client_a.post(
+    response = web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
         {"action": "save", "subject": "Thanks\nBcc: eve@evil.example", "body": dana.body},
     )

@@ -18,8 +18,8 @@ OWN_BODY = (
 )
 
 
-def test_the_list_shows_every_kind_with_a_preview(client_a):
-    response = client_a.get(reverse("messaging:templates"))
+def test_the_list_shows_every_kind_with_a_preview(web_alice):
+    response = web_alice.get(reverse("messaging:templates"))
     assert response.status_code == 200
     html = response.content.decode()
     for kind, label in MessageKind.choices():
@@ -30,42 +30,42 @@ def test_the_list_shows_every_kind_with_a_preview(client_a):
     assert html.count("<h1") == 1
 
 
-def test_the_owner_edits_a_template(client_a, org_a, alice):
-    response = client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
+def test_the_owner_edits_a_template(web_alice, org_a, alice):
+    response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
     assert response.status_code == 302 and response["Location"] == GOODBYE
     row = MessageTemplate.objects.get(organization=org_a, kind="goodbye")
     assert (row.subject, row.body, row.updated_by) == (OWN_SUBJECT, OWN_BODY, alice)
     assert template_for(org=org_a, kind="goodbye") == (OWN_SUBJECT, OWN_BODY, False)
 
-    page = client_a.get(GOODBYE).content.decode()
+    page = web_alice.get(GOODBYE).content.decode()
     assert "It was a joy working with you." in page  # the preview of the saved version
     assert "Politeness" in page  # with the tone coach's reading
 
     # Saving again updates the same row: one template per organization and kind.
-    client_a.post(GOODBYE, {"subject": "Thank you", "body": OWN_BODY, "action": "save"})
+    web_alice.post(GOODBYE, {"subject": "Thank you", "body": OWN_BODY, "action": "save"})
     assert MessageTemplate.objects.filter(organization=org_a, kind="goodbye").count() == 1
     assert template_for(org=org_a, kind="goodbye")[0] == "Thank you"
 
 
-def test_check_shows_the_coach_without_saving(client_a, org_a):
+def test_check_shows_the_coach_without_saving(web_alice, org_a):
     body = "Hi {{ first_name }},\n\nAs per my last email, you never sent the logo.\n\n{{ sender_first_name }}"
-    response = client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "check"})
+    response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "check"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Error" in html and "you never" in html
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
 
-def test_the_coach_findings_show_but_do_not_stop_a_save(client_a, org_a):
+def test_the_coach_findings_show_but_do_not_stop_a_save(web_alice, org_a):
     body = "Hi {{ first_name }},\n\nAs per my last email, you never sent the logo.\n\n{{ sender_first_name }}"
-    response = client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "save"}, follow=True)
+    response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "save"}, follow=True)
     assert MessageTemplate.objects.filter(organization=org_a, kind="goodbye").exists()
     assert "you never" in response.content.decode()
 
 
-def test_a_bad_template_is_refused_with_its_lines_and_nothing_is_saved(client_a, org_a):
+def test_a_bad_template_is_refused_with_its_lines_and_nothing_is_saved(web_alice, org_a):
     body = "Hi {{ first_name }},\n\nThanks for {{ togther }}.\n\n{{ ''.__class__ }}\n{{ sender_first_name }}"
-    response = client_a.post(GOODBYE, {"subject": "Hi {{ nick }}", "body": body, "action": "save"})
+    response = web_alice.post(GOODBYE, {"subject": "Hi {{ nick }}", "body": body, "action": "save"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing was saved" in html
@@ -74,61 +74,61 @@ def test_a_bad_template_is_refused_with_its_lines_and_nothing_is_saved(client_a,
     assert "Subject, line 1" in html and "nick" in html
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
-    response = client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": "Hi\n\n{% if first_name %}\nno end"})
+    response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": "Hi\n\n{% if first_name %}\nno end"})
     assert "not a valid template" in response.content.decode()
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
 
-def test_an_optional_field_outside_an_if_is_refused(client_a, org_a):
+def test_an_optional_field_outside_an_if_is_refused(web_alice, org_a):
     body = "Hi {{ first_name }},\n\n{{ handover_contact }} takes over."
-    response = client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "save"})
+    response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "save"})
     assert "{% if handover_contact %}" in response.content.decode()
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
 
-def test_a_member_may_look_but_not_change(client_b, org_a):
-    page = client_b.get(GOODBYE)
+def test_a_member_may_look_but_not_change(web_bob, org_a):
+    page = web_bob.get(GOODBYE)
     assert page.status_code == 200
     assert "Only the organization's owner" in page.content.decode()
-    response = client_b.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
+    response = web_bob.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
     assert response.status_code == 403
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
-    reset = client_b.post(reverse("messaging:template-reset", args=["goodbye"]))
+    reset = web_bob.post(reverse("messaging:template-reset", args=["goodbye"]))
     assert reset.status_code == 403
 
 
-def test_reset_goes_back_to_the_default(client_a, org_a):
-    client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
+def test_reset_goes_back_to_the_default(web_alice, org_a):
+    web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
     assert template_for(org=org_a, kind="goodbye")[2] is False
-    response = client_a.post(reverse("messaging:template-reset", args=["goodbye"]))
+    response = web_alice.post(reverse("messaging:template-reset", args=["goodbye"]))
     assert response.status_code == 302
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
     assert template_for(org=org_a, kind="goodbye") == (*templating.default_template("goodbye"), True)
-    assert client_a.get(reverse("messaging:template-reset", args=["goodbye"])).status_code == 405
+    assert web_alice.get(reverse("messaging:template-reset", args=["goodbye"])).status_code == 405
 
 
-def test_an_unknown_kind_is_404(client_a):
-    assert client_a.get("/messages/templates/farewell/").status_code == 404
-    assert client_a.post("/messages/templates/farewell/", {"subject": "x", "body": "y"}).status_code == 404
-    assert client_a.post("/messages/templates/farewell/reset/").status_code == 404
+def test_an_unknown_kind_is_404(web_alice):
+    assert web_alice.get("/messages/templates/farewell/").status_code == 404
+    assert web_alice.post("/messages/templates/farewell/", {"subject": "x", "body": "y"}).status_code == 404
+    assert web_alice.post("/messages/templates/farewell/reset/").status_code == 404
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client, org_a):
-    response = client.get(reverse("messaging:templates"))
+def test_signed_out_visitors_are_sent_to_sign_in(visitor, org_a):
+    response = visitor.get(reverse("messaging:templates"))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_it_checks_ownership(client_a, client_c, org_a, org_b):
+def test_it_checks_ownership(web_alice, web_charlie, org_a, org_b):
     """Charlie's edit for org B never shows in org A, and his reset never touches org A's row."""
-    client_c.post(
+    web_charlie.post(
         GOODBYE, {"subject": "Bravo says bye", "body": "Hi {{ first_name }}, from Bravo.", "action": "save"}
     )
     assert template_for(org=org_b, kind="goodbye")[0] == "Bravo says bye"
     assert template_for(org=org_a, kind="goodbye")[2] is True
-    assert "Bravo says bye" not in client_a.get(GOODBYE).content.decode()
-    assert "Bravo says bye" not in client_a.get(reverse("messaging:templates")).content.decode()
+    assert "Bravo says bye" not in web_alice.get(GOODBYE).content.decode()
+    assert "Bravo says bye" not in web_alice.get(reverse("messaging:templates")).content.decode()
 
-    client_a.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
-    client_c.post(reverse("messaging:template-reset", args=["goodbye"]))
+    web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
+    web_charlie.post(reverse("messaging:template-reset", args=["goodbye"]))
     assert template_for(org=org_a, kind="goodbye") == (OWN_SUBJECT, OWN_BODY, False)
     assert template_for(org=org_b, kind="goodbye")[2] is True

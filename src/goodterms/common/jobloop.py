@@ -74,7 +74,7 @@ class Loop:
         log.info("worker: started with %d job(s): %s", len(self.jobs), ", ".join(j.name for j in self.jobs))
         while not self.stopping:
             self.round(once=once)
-            if once:
+            if once or self.stopping:
                 break
             self._wait_until(min((state.due_at for state in self.states.values()), default=self.clock()))
         return 0
