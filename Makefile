@@ -4,10 +4,12 @@ PYTHON ?= python3
 POLITENESS_DATA ?= ../shared/data/politeness/wikipedia.annotated.csv
 VENV := .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist): the machines have two cores; TEST_JOBS=1 for a quiet one, auto for a big one.
+TEST_JOBS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format docs bench-web bench-tone bench-plan bench-send train-tone eval-tone clean
+.PHONY: help install run test test-quick lint format docs bench-web bench-tone bench-plan bench-send train-tone eval-tone clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -25,7 +27,10 @@ run: $(STAMP)  ## set up and serve goodterms at http://127.0.0.1:8000 (PORT to c
 	$(BIN)/goodterms run
 
 test: $(STAMP)  ## run every test (on PostgreSQL too when DATABASE_URL points there)
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
+
+test-quick: $(STAMP)  ## the inner loop: every test but the slow ones and the browser (about a minute)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff (lint and format check), mypy, the import contracts, generated docs up to date
 	$(BIN)/ruff check src tests bench

@@ -183,6 +183,7 @@ def app_env(tmp_path: Path, *, email_url: str) -> dict[str, str]:
     """The environment of goodterms processes on the test database, mailing to `email_url`."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
+        DJANGO_SETTINGS_MODULE="goodterms.settings",
         DATABASE_URL=test_database_url(),
         GOODTERMS_DATA_DIR=str(tmp_path / "data"),
         SECRET_KEY="a-test-only-key-for-the-real-processes-0123456789",

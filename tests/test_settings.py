@@ -18,7 +18,7 @@ def _check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "GOODTERMS_HTTPS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    full_env |= {"GOODTERMS_DATA_DIR": str(tmp_path)} | env
+    full_env |= {"GOODTERMS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "goodterms.settings"} | env
     return subprocess.run(
         [sys.executable, "-m", "goodterms.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=full_env,

@@ -5,7 +5,6 @@ docs/settings.md lists every variable; tests/docs/test_documented.py keeps that 
 
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -235,10 +234,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-
-# --- test overrides (only under pytest) ---------------------------------------------------------------
-if "pytest" in sys.modules:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests make many users
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic

@@ -236,6 +236,7 @@ def test_org_a_gets_404_for_every_object_of_org_b(web_alice, two_orgs):
     assert _snapshot(b) == before
 
 
+@pytest.mark.slow
 def test_org_a_never_sees_org_b_in_any_list_search_or_export(web_alice, two_orgs):
     a, b = two_orgs
     probes = [""] + sorted(b.secrets_)[:6] + [c.name.split()[0] for c in b.clients[:2]]

@@ -18,6 +18,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' own (tests/browser/conftest.py): never a CLI's.
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["GOODTERMS_DATA_DIR"] = str(tmp_path / "data")
+    env["DJANGO_SETTINGS_MODULE"] = "goodterms.settings"  # a real process: the real settings
     return env
 
 

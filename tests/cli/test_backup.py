@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SHELL_ADD = "from goodterms.accounts.models import Organization; Organization.objects.create(name={name!r})"
 SHELL_COUNT = (
     "from goodterms.accounts.models import Organization; "
@@ -10,6 +12,7 @@ SHELL_COUNT = (
 )
 
 
+@pytest.mark.slow
 def test_backup_then_restore_round_trip(goodterms, tmp_path):
     goodterms("manage", "migrate", "--noinput")
     goodterms("manage", "shell", "-c", SHELL_ADD.format(name="Before backup"))
@@ -25,6 +28,7 @@ def test_backup_then_restore_round_trip(goodterms, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_backup_is_consistent_while_another_process_writes(goodterms, cli_env, tmp_path):
     goodterms("manage", "migrate", "--noinput")
     writer_code = (
@@ -51,6 +55,7 @@ def test_backup_is_consistent_while_another_process_writes(goodterms, cli_env, t
         con.close()
 
 
+@pytest.mark.slow
 def test_backup_refuses_to_overwrite_and_restore_refuses_a_bad_file(goodterms, tmp_path):
     goodterms("manage", "migrate", "--noinput")
     existing = tmp_path / "exists.sqlite3"
@@ -70,6 +75,7 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_a_bad_file(goodterms, t
     assert "not a goodterms one" in result.stderr
 
 
+@pytest.mark.slow
 def test_restore_asks_before_replacing(goodterms, tmp_path):
     goodterms("manage", "migrate", "--noinput")
     snapshot = tmp_path / "s.sqlite3"

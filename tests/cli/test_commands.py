@@ -21,12 +21,14 @@ def test_unknown_command_is_a_usage_error(goodterms):
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
+@pytest.mark.slow
 def test_django_commands_are_reachable(goodterms):
     assert "migrate" in goodterms("manage", "help").stdout
     goodterms("manage", "migrate", "--noinput")
     assert "[X] 0001_initial" in goodterms("manage", "showmigrations", "clients").stdout
 
 
+@pytest.mark.slow
 def test_worker_once_runs_its_jobs_and_exits(goodterms):
     goodterms("manage", "migrate", "--noinput")
     result = goodterms("worker", "--once")

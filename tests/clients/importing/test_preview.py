@@ -211,6 +211,7 @@ def test_the_example_file_on_the_upload_page_imports_without_a_problem():
     assert len(preview.to_write) == 3
 
 
+@pytest.mark.slow
 def test_fifty_thousand_rows_parse_and_preview():
     out = io.StringIO()
     writer = csv.writer(out)
