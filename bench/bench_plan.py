@@ -29,7 +29,6 @@ import functools
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import signal
@@ -38,18 +37,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bench.bench_web import (
-    COMMON_SURNAMES,
-    FIRST_NAMES,
-    RANDOM_SEED,
+from bench.bench_web import COMMON_SURNAMES, FIRST_NAMES, RANDOM_SEED, seed_rows
+from bench.harness import (
     ROOT,
     USER_EMAIL,
     USER_PASSWORD,
@@ -57,11 +53,14 @@ from bench.bench_web import (
     BenchError,
     Browser,
     Timing,
+    machine_line,
     manage,
+    nearest_rank,
     postgres_database,
+    ratio,
     running_server,
-    seed_rows,
     time_page,
+    verdict,
 )
 from goodterms.lib.vocabulary import Reason
 from goodterms.playbook import (
@@ -97,10 +96,6 @@ MIN_REQUESTS = 30
 
 
 # --- part 1: the engine ----------------------------------------------------------------------------------
-
-
-def nearest_rank(sorted_values: Sequence[float], fraction: float) -> float:
-    return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
 
 
 def random_day(rng: random.Random) -> date:
@@ -580,14 +575,6 @@ def bench_backend(
 # --- the report -------------------------------------------------------------------------------------------
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}x" if b else "-"
-
-
 def report_engine(
     rows: dict[str, PlanRow],
     cold: dict[str, float],
@@ -835,11 +822,7 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     print()
-    print(
-        f"bench-plan, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}: {os.cpu_count()} cores, "
-        f"shared with other work, so expect noise; Python {platform.python_version()}; run took "
-        f"{time.perf_counter() - began:.0f} s"
-    )
+    print(f"{machine_line('bench-plan')}; run took {time.perf_counter() - began:.0f} s")
     report_engine(rows, cold, days, day_stats, args.facts, args.rounds)
     if runs:
         report_web(runs, args.requests, args.warmup, args.page_budget)

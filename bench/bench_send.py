@@ -23,7 +23,6 @@ import argparse
 import email
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -34,15 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.bench_web import (
-    COMMON_SURNAMES,
-    FIRST_NAMES,
-    ROOT,
-    BenchError,
-    free_port,
-    manage,
-    postgres_database,
-)
+from bench.bench_web import COMMON_SURNAMES, FIRST_NAMES
+from bench.harness import ROOT, BenchError, free_port, machine_line, manage, postgres_database
 
 PG_DATABASE = "goodterms_bench_send"
 TARGET_SECONDS = 60.0
@@ -298,7 +290,7 @@ def report(runs: list[Run], peer: tuple[float, int, int], messages: int) -> None
     print(
         f"bench-send: {messages:,} goodbyes, one recipient each, to aiosmtpd on 127.0.0.1 (another process)"
     )
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(machine_line("bench-send"))
     print()
     header = (
         f"{'backend':<11}{'workers':>8}{'wall s':>9}{'msgs/s':>9}{'server s':>10}{'delivered':>11}"
