@@ -84,7 +84,7 @@ def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
 @pytest.fixture
 def smtp_settings(settings: Any, smtp: SmtpServer) -> SmtpServer:
     """This process sends over SMTP to the sink, as EMAIL_URL=smtp://127.0.0.1:PORT would configure it."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "goodterms.messaging.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smtp.port, 5
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -85,7 +85,8 @@ def email_settings(url: str, data_dir: Path) -> dict[str, Any]:
             raise ImproperlyConfigured(f"EMAIL_URL={url!r}: the SMTP host is missing")
         query = parse_qs(parts.query)
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend, sending the envelope goodterms built (IDNA 2008 domains, SMTPUTF8).
+            "EMAIL_BACKEND": "goodterms.messaging.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname,
             "EMAIL_PORT": parts.port
             or (465 if scheme == "smtp+ssl" else 587 if scheme == "smtp+tls" else 25),

@@ -154,6 +154,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "messaging:board": lambda b: {"exit_pk": b.exit.pk},  # type: ignore[union-attr]
     "messaging:draft-goodbyes": lambda b: {"exit_pk": b.exit.pk},  # type: ignore[union-attr]
     "messaging:draft-step": lambda b: {"exit_pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "messaging:draft-person": lambda b: {"exit_pk": b.exit.pk, "contact_pk": b.contacts[0].pk},  # type: ignore[union-attr]
     "messaging:edit": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
     "messaging:coach": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
     "messaging:eml": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]

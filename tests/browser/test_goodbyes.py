@@ -42,8 +42,8 @@ def test_goodbyes_for_two_people_coached_and_sent(page, alice, org_a):
     page.get_by_role("button", name="Draft a goodbye for each person").click()
     rows = page.locator("table.board tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.filter(has_text="Nancy Davolio")).to_contain_text("Drafted")
-    expect(rows.filter(has_text="Andrew Fuller")).to_contain_text("Drafted")
+    expect(rows.filter(has_text="Nancy Davolio")).to_contain_text("Draft")
+    expect(rows.filter(has_text="Andrew Fuller")).to_contain_text("Draft")
 
     rows.filter(has_text="Nancy Davolio").get_by_role("link", name="Read and send").click()
     body = page.get_by_label("Message")
@@ -54,17 +54,19 @@ def test_goodbyes_for_two_people_coached_and_sent(page, alice, org_a):
     expect(body).to_have_value(re.compile(r"^Hi Nancy,"))
     expect(page.locator("#coach-preview mark", has_text="Hi all")).to_have_count(0)
     send_at = page.get_by_label(re.compile("^Send at"))
-    expect(send_at).not_to_have_value("")  # scheduled for the step's day by default
-    send_at.fill("")  # now, instead
-    page.get_by_role("button", name="Send", exact=True).click()
+    expect(send_at).not_to_have_value("")  # the step's day is proposed for "Schedule"
+    page.get_by_role("button", name="Send now").click()
+    expect(page.get_by_role("heading", name="Send it now?")).to_be_visible()  # asked first
+    expect(page.get_by_text("nancy@northwind.example")).to_be_visible()
+    page.get_by_role("button", name="Send it now").click()
     expect(page.get_by_role("heading", name="Goodbyes at Northwind")).to_be_visible()
 
     page.locator("table.board tbody tr", has_text="Andrew Fuller").get_by_role(
         "link", name="Read and send"
     ).click()
     expect(page.get_by_role("heading", name=re.compile("Goodbye to Andrew Fuller"))).to_be_visible()
-    page.get_by_label(re.compile("^Send at")).fill("")
-    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_role("button", name="Send now").click()
+    page.get_by_role("button", name="Send it now").click()
     expect(page.get_by_role("heading", name="Goodbyes at Northwind")).to_be_visible()
 
     while send_messages():  # the worker's job, run here in the test's process

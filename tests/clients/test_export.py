@@ -34,6 +34,7 @@ HEADER = [
     "Preferred channel",
     "Primary",
     "What we did together",
+    "Private notes",
 ]
 CSV_URL = "/clients/export.csv"
 VCF_URL = "/clients/export.vcf"
@@ -92,9 +93,10 @@ def test_csv_has_the_header_and_one_row_per_contact(web_alice, acme):
             "email",
             "yes",
             "Relaunched the shop together.",
+            "",
         ],
         # The phone starts with "+", so it is quoted against formula injection like any such cell.
-        [*client_part, "Eli Evans", "eli@acme.example", "'+44 20 7946 0000", "", "phone", "no", ""],
+        [*client_part, "Eli Evans", "eli@acme.example", "'+44 20 7946 0000", "", "phone", "no", "", ""],
     ]
     days = {day.isoformat() for day in (day_before, timezone.localdate())}
     disposition = response["Content-Disposition"]
@@ -120,7 +122,7 @@ def test_csv_file_is_utf8_with_a_bom_and_crlf_line_ends(web_alice, org_a):
 def test_a_client_without_contacts_gets_one_row_and_no_card(web_alice, acme, org_a):
     Client.objects.create(organization=org_a, name="Zeta Lonely", company="Zeta", tags="solo")
     rows = _csv(web_alice.get(CSV_URL))
-    assert rows[-1] == ["Zeta Lonely", "Zeta", "active", "", "solo", "", "", "", "", "", "", "", ""]
+    assert rows[-1] == ["Zeta Lonely", "Zeta", "active", "", "solo", "", "", "", "", "", "", "", "", ""]
     assert _client_names(rows) == ["Acme Corp", "Acme Corp", "Zeta Lonely"]
     cards = _cards(web_alice.get(VCF_URL))
     assert [card.org.value for card in cards] == [["Acme Corp"], ["Acme Corp"]]
@@ -197,11 +199,12 @@ def test_formula_cells_are_neutralised(web_alice, org_a):
         "email",
         "no",
         "'\rx",
+        "",
     ]
 
 
 def test_vcard_parses_back_with_every_field(web_alice, acme):
-    Contact.objects.filter(name="Dana Diaz").update(together_notes="Shipped v2.\r\nThen the API, together.")
+    Contact.objects.filter(name="Dana Diaz").update(private_notes="Shipped v2.\r\nThen the API, together.")
     response = web_alice.get(VCF_URL)
     assert re.fullmatch(
         r'attachment; filename="goodterms-clients-\d{4}-\d{2}-\d{2}\.vcf"', response["Content-Disposition"]
@@ -229,11 +232,11 @@ def test_names_with_commas_semicolons_and_accents_survive(web_alice, org_a):
         name="Zoë O'Brien-Łukasz",
         role="Head; of, Things",
         email="zoe@lodz.example",
-        together_notes="Ćwiczenia; a, b \\ c",
+        private_notes="Ćwiczenia; a, b \\ c",
     )
     Contact.objects.create(organization=org_a, client=odd, name="Smith, Jr.", email="smith@lodz.example")
     rows = _csv(web_alice.get(CSV_URL))
-    assert [(row[0], row[1], row[6], row[9], row[12]) for row in rows] == [
+    assert [(row[0], row[1], row[6], row[9], row[13]) for row in rows] == [
         ("Łódź; Sons, Ltd", "Łódź; Sons, Ltd", "Smith, Jr.", "", ""),
         (
             "Łódź; Sons, Ltd",

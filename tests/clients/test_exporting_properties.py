@@ -61,7 +61,7 @@ def _one_line_ends(text: str) -> str:
 )
 def test_a_vcard_parses_back_to_the_same_contact(name, client_name, role, phone, notes, email):
     contact = Contact(
-        name=name, email=email, phone=phone, role=role, together_notes=notes, client=Client(name=client_name)
+        name=name, email=email, phone=phone, role=role, private_notes=notes, client=Client(name=client_name)
     )
     card = vobject.readOne(exporting.vcard(contact))
     assert card.version.value == "3.0"

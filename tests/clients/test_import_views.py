@@ -307,7 +307,7 @@ def test_vcard_import_goes_straight_to_the_preview(web_alice, card):
     contact = Contact.objects.select_related("client").get()
     assert contact.client.name == "Globex"
     if card is VCARD_30:
-        assert (contact.name, contact.email, contact.phone, contact.role, contact.together_notes) == (
+        assert (contact.name, contact.email, contact.phone, contact.role, contact.private_notes) == (
             "Dana Diaz", "dana@globex.example", "+44 7700 900123", "Head of sales",
             "Ran the spring campaign together.",
         )  # fmt: skip

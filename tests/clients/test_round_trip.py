@@ -20,6 +20,7 @@ CONTACT_FIELDS = (
     "preferred_channel",
     "is_primary",
     "together_notes",
+    "private_notes",
 )
 
 
@@ -44,7 +45,8 @@ def tricky(org_a):
         role="@head of ops",
         preferred_channel="in_person",
         is_primary=True,
-        together_notes='The "big" relaunch,\nthen the shop.',
+        together_notes="the spring relaunch",
+        private_notes='The "big" relaunch,\nthen the shop.',
     )
     Contact.objects.create(
         organization=org_a,
@@ -90,7 +92,7 @@ def test_a_vcard_export_imports_the_people_unchanged(web_alice, web_charlie, org
     exported = b"".join(web_alice.get(reverse("clients:export-vcard")).streaming_content)
     _import(web_charlie, "from-alpha.vcf", exported)
     # A vCard carries the person and their organization's name, not the client's status or tags.
-    people = ("client__name", "name", "email", "phone", "role", "together_notes")
+    people = ("client__name", "name", "email", "phone", "role", "private_notes")
     imported = sorted(Contact.objects.filter(organization=org_b).values_list(*people))
     assert imported == sorted(Contact.objects.filter(organization=org_a).values_list(*people))
     assert len(imported) == 2

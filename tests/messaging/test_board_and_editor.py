@@ -51,10 +51,10 @@ def test_one_personal_goodbye_per_person_and_a_call_for_the_phone_person(web_ali
     web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]))
     assert Message.objects.filter(exit=ready_exit, kind="goodbye").count() == 2
     board = web_alice.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
-    assert board.count("Drafted") == 2
+    assert board.count(">Draft<") == 2
 
 
-def test_a_missing_field_is_named_and_the_others_are_still_drafted(web_alice, acme_exit, org_a):
+def test_everyone_gets_a_draft_and_an_empty_field_is_left_to_make_personal(web_alice, ready_exit, org_a):
     MessageTemplate.objects.create(
         organization=org_a,
         kind="goodbye",
@@ -62,13 +62,23 @@ def test_a_missing_field_is_named_and_the_others_are_still_drafted(web_alice, ac
         body="Dear {{ first_name }}, thanks for {{ together }}.",
     )
     Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
-    Contact.objects.filter(name="Eli Evans").update(preferred_channel="email")
-    page = web_alice.post(
-        reverse("messaging:draft-goodbyes", args=[acme_exit.pk]), follow=True
-    ).content.decode()
-    assert Message.objects.filter(exit=acme_exit, kind="goodbye", to_name="Dana Diaz").exists()
-    assert "No draft for Eli Evans" in page and "together" in page
-    assert not Message.objects.filter(exit=acme_exit, to_name="Eli Evans").exists()
+    Contact.objects.filter(name="Eli Evans").update(preferred_channel="email", together_notes="")
+    web_alice.post(reverse("messaging:draft-goodbyes", args=[ready_exit.pk]), follow=True)
+    dana = Message.objects.get(exit=ready_exit, kind="goodbye", to_name="Dana Diaz")
+    eli = Message.objects.get(exit=ready_exit, kind="goodbye", to_name="Eli Evans")
+    assert dana.body == "Dear Dana, thanks for the relaunch."
+    assert eli.body == "Dear Eli, thanks for [[make it personal: what you did together]]."
+    page = web_alice.get(reverse("messaging:edit", args=[eli.pk])).content.decode()
+    assert "Make it personal before it goes" in page
+    assert "Made from: first name." in page  # what you did together was empty, so it is not listed
+    # It cannot go until the part is written, not even "anyway".
+    response = web_alice.post(
+        reverse("messaging:edit", args=[eli.pk]),
+        {"action": "send-now", "confirm": "1", "send_anyway": "1", "subject": eli.subject, "body": eli.body},
+    )
+    assert "part for you to make personal" in response.content.decode()
+    eli.refresh_from_db()
+    assert eli.state == "draft" and not Outbox.objects.filter(message=eli).exists()
 
 
 def test_the_coach_answers_with_offsets_and_the_editor_coaches_without_javascript(web_alice, ready_exit):
@@ -94,7 +104,8 @@ def test_errors_need_send_anyway_which_is_recorded(web_alice, ready_exit):
     dana = _goodbye(ready_exit, "Dana Diaz")
     bad = "Hi all, as I already told you, the project is over."
     refused = web_alice.post(
-        reverse("messaging:edit", args=[dana.pk]), {"action": "send", "subject": "Bye", "body": bad}
+        reverse("messaging:edit", args=[dana.pk]),
+        {"action": "send-now", "confirm": "1", "subject": "Bye", "body": bad},
     )
     assert "Send anyway" in refused.content.decode()
     dana.refresh_from_db()
@@ -102,7 +113,7 @@ def test_errors_need_send_anyway_which_is_recorded(web_alice, ready_exit):
     assert not Outbox.objects.exists()
     web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
-        {"action": "send", "subject": "Bye", "body": bad, "send_anyway": "1"},
+        {"action": "send-now", "confirm": "1", "subject": "Bye", "body": bad, "send_anyway": "1"},
     )
     dana.refresh_from_db()
     assert dana.state == "queued" and dana.send_anyway and dana.send_anyway_errors
@@ -115,7 +126,7 @@ def test_goodbyes_wait_for_the_readiness_check(web_alice, acme_exit):
     dana = _goodbye(acme_exit, "Dana Diaz")
     page = web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
-        {"action": "send", "subject": dana.subject, "body": dana.body},
+        {"action": "send-now", "confirm": "1", "subject": dana.subject, "body": dana.body},
         follow=True,
     ).content.decode()
     assert "Not yet" in page
@@ -126,13 +137,24 @@ def test_goodbyes_wait_for_the_readiness_check(web_alice, acme_exit):
 def test_a_notice_is_held_until_the_call_is_done(web_alice, acme_exit, alice):
     Contact.objects.filter(name="Dana Diaz").update(together_notes="the relaunch")
     written = acme_exit.steps.get(message_kind="notice")
-    response = web_alice.post(reverse("messaging:draft-step", args=[acme_exit.pk, written.pk]))
+    dana = Contact.objects.get(name="Dana Diaz")
+    choose = web_alice.get(reverse("messaging:draft-step", args=[acme_exit.pk, written.pk])).content.decode()
+    assert f'value="{dana.pk}" checked' in choose and "proposed: the primary contact" in choose
+    response = web_alice.post(
+        reverse("messaging:draft-step", args=[acme_exit.pk, written.pk]), {"contact": dana.pk}
+    )
     notice = Message.objects.get(exit=acme_exit, kind="notice")
     assert response["Location"] == reverse("messaging:edit", args=[notice.pk])
-    assert notice.to_name == "Dana Diaz"  # the primary contact
+    assert notice.to_name == "Dana Diaz"
     web_alice.post(
         reverse("messaging:edit", args=[notice.pk]),
-        {"action": "send", "subject": notice.subject, "body": notice.body, "send_anyway": "1"},
+        {
+            "action": "send-now",
+            "confirm": "1",
+            "subject": notice.subject,
+            "body": notice.body,
+            "send_anyway": "1",
+        },
     )
     notice.refresh_from_db()
     assert notice.state == "held" and "Held until" in notice.held_reason
@@ -204,7 +226,7 @@ def test_a_message_sent_by_the_worker_ticks_its_step(web_alice, ready_exit):
     dana = _goodbye(ready_exit, "Dana Diaz")
     web_alice.post(
         reverse("messaging:edit", args=[dana.pk]),
-        {"action": "send", "subject": dana.subject, "body": dana.body},
+        {"action": "send-now", "confirm": "1", "subject": dana.subject, "body": dana.body},
     )
     while send_messages():
         pass
@@ -226,7 +248,7 @@ def test_the_user_may_email_someone_the_plan_would_call(web_alice, ready_exit):
     call.refresh_from_db()
     assert call.state == "cancelled"
     board = web_alice.get(reverse("messaging:board", args=[ready_exit.pk])).content.decode()
-    assert board.count("Drafted") == 2
+    assert board.count(">Draft<") == 2
 
 
 def test_an_edited_draft_is_plain_text_never_a_template_again(web_alice, ready_exit):
@@ -247,20 +269,22 @@ def test_an_edited_draft_is_plain_text_never_a_template_again(web_alice, ready_e
 
 
 def test_a_held_notice_that_can_no_longer_be_sent_fails_with_why_and_the_others_go(ready_exit, org_a):
-    def held(subject: str, email: str) -> Message:
+    def held(subject: str, name: str) -> Message:
+        contact = Contact.objects.get(name=name)
         return Message.objects.create(
             organization=org_a,
             exit=ready_exit,
             kind="notice",
             state=Message.State.HELD,
-            to_name="Dana Diaz",
-            to_email=email,
+            contact=contact,
+            to_name=name,
+            to_email=contact.email,
             subject=subject,
-            body="Hi Dana,\n\nAs we discussed on the phone, my last day is in January.",
+            body=f"Hi {name.split()[0]},\n\nAs we discussed, my last day is Friday 15 January 2027.",
         )
 
-    broken = held("Our work\r\nBcc: eve@evil.example", "dana@acme.example")
-    fine = held("Our work together", "dana@acme.example")
+    broken = held("Our work\r\nBcc: eve@evil.example", "Dana Diaz")
+    fine = held("Our work together", "Eli Evans")
     assert services.held_notices_release() == 1
     broken.refresh_from_db()
     fine.refresh_from_db()

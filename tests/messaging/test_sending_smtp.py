@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -22,6 +21,7 @@ from goodterms.accounts.models import Organization
 from goodterms.messaging import outbox
 from goodterms.messaging.models import Message, MessageEvent, Outbox
 from goodterms.messaging.outbox import NotSendable
+from tests.messaging.helpers import make_message, make_messages, queue, state_of
 from tests.realservers import WAIT_SECONDS, SmtpServer, app_env, wait_for
 
 HERE = Path(__file__).resolve().parent
@@ -75,23 +75,6 @@ def make_org() -> Organization:
     return Organization.objects.create(name="Alpha Studio")
 
 
-def make_message(org: Organization, n: int = 0, **fields: Any) -> Message:
-    values: dict[str, Any] = {
-        "organization": org,
-        "kind": "goodbye",
-        "to_name": f"Dana Diaz {n}",
-        "to_email": f"dana{n}@acme.example",
-        "subject": f"Thank you ({n})",
-        "body": "Hi Dana,\n\nThank you for three good years.\n\nAlice",
-    }
-    values.update(fields)
-    return Message.objects.create(**values)
-
-
-def state_of(message: Message) -> str:
-    return str(Message.objects.get(pk=message.pk).state)
-
-
 # --- one process: what the server receives, and the kinds of no -----------------------------------------
 
 
@@ -99,7 +82,7 @@ def test_the_server_receives_one_plain_text_email_for_one_person(db, smtp_settin
     message = make_message(make_org(), to_name="Zoë Ångström, CTO", from_name="Alice Archer")
     message.from_email = "alice@alpha.example"
     message.save()
-    outbox.queue(message)
+    queue(message)
     assert outbox.send_one("w1") is True
     [got] = smtp_settings.deliveries()
     assert got["rcpt_tos"] == ["dana0@acme.example"]
@@ -113,7 +96,7 @@ def test_the_server_receives_one_plain_text_email_for_one_person(db, smtp_settin
 
 def test_a_permanent_refusal_550_fails_at_once_in_words(db, smtp_settings):
     message = make_message(make_org(), to_email="refuse-dana@acme.example")
-    outbox.queue(message)
+    queue(message)
     outbox.send_one("w1")
     message.refresh_from_db()
     row = Outbox.objects.get(message=message)
@@ -126,7 +109,7 @@ def test_a_permanent_refusal_550_fails_at_once_in_words(db, smtp_settings):
 
 def test_a_temporary_refusal_451_is_tried_again_later(db, smtp_settings):
     message = make_message(make_org(), to_email="defer-dana@acme.example")
-    outbox.queue(message)
+    queue(message)
     before = timezone.now()
     outbox.send_one("w1")
     message.refresh_from_db()
@@ -140,7 +123,7 @@ def test_a_temporary_refusal_451_is_tried_again_later(db, smtp_settings):
 def test_connection_refused_is_safe_to_retry(db, smtp_settings):
     smtp_settings.stop()
     message = make_message(make_org())
-    outbox.queue(message)
+    queue(message)
     outbox.send_one("w1")
     message.refresh_from_db()
     row = Outbox.objects.get(message=message)
@@ -157,10 +140,10 @@ def test_crlf_in_a_header_field_is_refused_and_never_reaches_the_server(db, smtp
     setattr(message, field, bad + "\r\nBcc: everyone@else.example")
     message.save()
     with pytest.raises(NotSendable, match=field):
-        outbox.queue(message)
+        queue(message)
     # Even a row changed behind the outbox's back after queueing is refused at send time.
     clean = make_message(org, 1)
-    outbox.queue(clean)
+    queue(clean)
     Message.objects.filter(pk=clean.pk).update(**{field: bad + "\r\nBcc: everyone@else.example"})
     outbox.send_one("w1")
     assert state_of(clean) == Message.State.FAILED
@@ -175,7 +158,7 @@ def test_a_worker_killed_after_claiming_delivers_once_after_restart_with_the_sam
     workers, smtp, tmp_path
 ):
     message = make_message(make_org())
-    outbox.queue(message)
+    queue(message)
     marker = tmp_path / "claimed"
     first = workers.start("--lease", "1.5", "--pause-after-claim", "60", "--marker", str(marker))
     wait_for(marker.exists, "the first worker to claim the message")
@@ -199,7 +182,7 @@ def test_a_worker_killed_after_the_server_accepted_leaves_it_uncertain_and_never
     workers, smtp, tmp_path
 ):
     message = make_message(make_org())
-    outbox.queue(message)
+    queue(message)
     marker = tmp_path / "accepted"
     first = workers.start("--lease", "1", "--pause-after-data", "60", "--marker", str(marker))
     wait_for(marker.exists, "the server to accept the message")
@@ -221,21 +204,9 @@ def test_a_worker_killed_after_the_server_accepted_leaves_it_uncertain_and_never
 @pytest.mark.slow
 def test_four_workers_drain_500_messages_exactly_once(workers, smtp):
     org = make_org()
-    messages = Message.objects.bulk_create(
-        [
-            Message(
-                organization=org,
-                kind="goodbye",
-                to_name=f"Person {n}",
-                to_email=f"person{n}@client{n % 7}.example",
-                subject="Thank you",
-                body="Thank you for working with me.",
-            )
-            for n in range(500)
-        ]
-    )
+    messages = make_messages(org, 500)
     for message in messages:
-        outbox.queue(message)
+        queue(message)
     command = [sys.executable, "-m", "goodterms.cli", "manage", "sendmessages", "--once"]
     started = [workers.start(command=command) for _ in range(4)]
     for process in started:
@@ -253,7 +224,7 @@ def test_four_workers_drain_500_messages_exactly_once(workers, smtp):
 def test_with_the_server_down_attempts_back_off_and_it_arrives_once_the_server_is_back(workers, smtp):
     smtp.stop()
     message = make_message(make_org())
-    outbox.queue(message)
+    queue(message)
     worker = workers.start("--backoff-base", "0.2", "--backoff-cap", "0.8")
     wait_for(lambda: Outbox.objects.get(message=message).attempts >= 3, "three failed attempts")
     row = Outbox.objects.get(message=message)
@@ -275,7 +246,7 @@ def test_sigterm_during_a_send_finishes_that_message_and_claims_nothing_new(work
     org = make_org()
     messages = [make_message(org, n) for n in range(3)]
     for message in messages:
-        outbox.queue(message)
+        queue(message)
     marker = tmp_path / "sending"
     worker = workers.start("--pause-before-data", "1.5", "--marker", str(marker))
     wait_for(marker.exists, "the worker to start sending")

@@ -79,11 +79,14 @@ def test_a_bad_template_is_refused_with_its_lines_and_nothing_is_saved(web_alice
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
 
-def test_an_optional_field_outside_an_if_is_refused(web_alice, org_a):
+def test_an_optional_field_outside_an_if_is_saved_and_shows_where_it_would_be_empty(web_alice, org_a):
     body = "Hi {{ first_name }},\n\n{{ handover_contact }} takes over."
-    response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "save"})
-    assert "{% if handover_contact %}" in response.content.decode()
-    assert not MessageTemplate.objects.filter(organization=org_a).exists()
+    check = web_alice.post(
+        GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "check"}
+    ).content.decode()
+    assert "Sam Park at Lark Studio takes over." in check  # the preview, with the example value
+    web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": body, "action": "save"})
+    assert MessageTemplate.objects.get(organization=org_a).body == body
 
 
 def test_a_member_may_look_but_not_change(web_bob, org_a):

@@ -14,6 +14,7 @@ from goodterms.templating import (
     TemplateProblems,
     check_template,
     example_fields,
+    personal_marks,
     render,
 )
 
@@ -121,7 +122,7 @@ def test_a_missing_field_is_named_with_its_description():
     del fields["sender_first_name"]
     with pytest.raises(MissingFields) as caught:
         render(SUBJECT, BODY, fields)
-    assert caught.value.fields == ("first_name", "together", "sender_first_name")
+    assert caught.value.fields == ("first_name", "sender_first_name")  # together is optional
     message = str(caught.value)
     for name in caught.value.fields:
         assert f"{name} ({FIELDS[name].description})" in message
@@ -168,9 +169,9 @@ def test_empty_parts_and_multi_line_subjects_are_refused():
     assert any("single line" in p.message for p in check_template("Hi\nthere", BODY))
 
 
-def test_an_optional_field_is_used_only_inside_an_if_on_itself():
+def test_an_empty_optional_field_outside_an_if_becomes_a_part_to_make_personal():
     assert not FIELDS["first_name"].optional
-    assert FIELDS["handover_contact"].optional
+    assert FIELDS["handover_contact"].optional and FIELDS["together"].optional
     guarded = (
         "Hi {{ first_name }},\n"
         "{% if handover_contact %}\n{{ handover_contact }} takes over.\n"
@@ -178,15 +179,24 @@ def test_an_optional_field_is_used_only_inside_an_if_on_itself():
         "{% if handover_contact and first_name %}{{ handover_contact|title }}{% endif %}"
     )
     assert check_template(SUBJECT, guarded) == []
-    for bare in (
-        "Hi,\n{{ handover_contact }} takes over.",
-        "{% if not handover_contact %}{{ handover_contact }}{% endif %}",
-        "{% if handover_contact or client %}{{ handover_contact }}{% endif %}",
-        "{% if client %}{% else %}{{ handover_contact }}{% endif %}",
-    ):
-        problems = check_template(SUBJECT, bare)
-        assert len(problems) == 1, bare
-        assert "{% if handover_contact %}" in problems[0].message
+    bare = "Hi {{ first_name }},\nI enjoyed working with you on {{ together }}.\n{{ handover_contact|upper }}"
+    assert check_template(SUBJECT, bare) == []
+    empty = render(SUBJECT, bare, {**example_fields(), "together": "", "handover_contact": " "})
+    assert "working with you on [[make it personal: what you did together]]." in empty.body
+    assert "[[MAKE IT PERSONAL: WHO TAKES OVER]]" in empty.body
+    assert personal_marks(empty.body) == [
+        "make it personal: what you did together",
+        "MAKE IT PERSONAL: WHO TAKES OVER",
+    ]
+    # An empty optional field is false in {% if %}: the else is taken, and nothing is marked.
+    tested = render(
+        SUBJECT,
+        "{% if together %}On {{ together }}.{% else %}Thank you.{% endif %}",
+        {**example_fields(), "together": ""},
+    )
+    assert tested.body == "Thank you." and personal_marks(tested.body) == []
+    filled = render(SUBJECT, bare, example_fields())
+    assert personal_marks(filled.body) == []
 
 
 def test_an_empty_optional_field_leaves_no_gap_and_no_blank_lines():

@@ -35,6 +35,7 @@ CSV_HEADER = (
     "Preferred channel",
     "Primary",
     "What we did together",
+    "Private notes",
 )
 
 BOM = "\ufeff"  # lets Excel read the file as UTF-8, so accents survive a double-click
@@ -183,8 +184,9 @@ def vcard(contact: Contact) -> str:
     card.add("org").value = [_one_line_ends(contact.client.name)]
     if contact.role:
         card.add("title").value = _one_line_ends(contact.role)
-    if contact.together_notes:
-        card.add("note").value = _one_line_ends(contact.together_notes)
+    # NOTE is what address books call notes: the private ones (and what an import reads back from it).
+    if contact.private_notes:
+        card.add("note").value = _one_line_ends(contact.private_notes)
     text: str = card.serialize()
     return text
 

@@ -39,9 +39,19 @@ class ContactForm(forms.ModelForm[Contact]):
 
     class Meta:
         model = Contact
-        fields = ["name", "email", "phone", "role", "preferred_channel", "is_primary", "together_notes"]
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "role",
+            "preferred_channel",
+            "is_primary",
+            "together_notes",
+            "private_notes",
+        ]
         widgets = {
             "together_notes": forms.Textarea(attrs={"rows": 3}),
+            "private_notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
 

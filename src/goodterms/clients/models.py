@@ -68,9 +68,19 @@ class Contact(OrgOwned):
         max_length=10, choices=PreferredChannel.choices(), default=PreferredChannel.EMAIL
     )
     is_primary = models.BooleanField("primary contact", default=False)
+    # Client-facing: goes into goodbyes and thank-yous as written ("working with you on …").
     together_notes = models.TextField(
-        "what we did together", blank=True, help_text="Used later to make each goodbye personal."
+        "what we did together",
+        blank=True,
+        help_text="The client may read this: goodbyes say “working with you on …” with it.",
     )
+    # Only for the user: never in a message, a template field or anything a client sees.
+    private_notes = models.TextField(
+        "private notes", blank=True, help_text="Only for you. Never used in a message."
+    )
+    # Set when an upgrade moved imported notes out of "what we did together" (migration 0005), so the
+    # contact's page can say so until the user edits the contact.
+    notes_moved = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

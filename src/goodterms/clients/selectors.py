@@ -139,6 +139,7 @@ CSV_FIELDS = (
     "contacts__preferred_channel",
     "contacts__is_primary",
     "contacts__together_notes",
+    "contacts__private_notes",
 )
 
 

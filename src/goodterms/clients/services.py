@@ -72,6 +72,8 @@ def contact_create(*, client: Client, contact: Contact) -> Contact:
 
 
 def contact_update(*, contact: Contact) -> Contact:
+    """Save the contact's changes. Having edited it, the user has seen where its notes went."""
+    contact.notes_moved = False
     return _contact_save(contact)
 
 
@@ -194,6 +196,7 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                     preferred_channel=row.contact.preferred_channel,
                     is_primary=row.line in preview.primary_lines,
                     together_notes=row.contact.together_notes,
+                    private_notes=row.contact.private_notes,
                 )
                 for row in rows
                 if row.contact is not None

@@ -1,10 +1,11 @@
 """The one loop that runs background jobs: `goodterms worker` runs every app's jobs with it, and each
 single-job command (`goodterms manage sendmessages`) runs its own, `--once` in tests.
 
-A job is a function that handles one unit of work (one message, one pass of a cleanup) and returns True
-when it found some, so the loop calls it again at once, or False, so the loop comes back after the job's
-interval. The job itself isolates each unit: a unit that fails is marked failed with a reason the user can
-read, or pushed back for a later try. This loop is the safety net around that:
+A job is a function that handles one unit of work (one message, one batch, one pass of a cleanup) and
+returns True (or how many units it handled) when it found some, so the loop calls it again at once, or
+False, so the loop comes back after the job's interval. The job itself isolates each unit: a unit that
+fails is marked failed with a reason the user can read, or pushed back for a later try. This loop is the
+safety net around that:
 
 - an exception that escapes a job is logged with its traceback, and only that job waits: its pause doubles
   with each failure in a row (up to `JOB_BACKOFF_CAP`), while the other jobs go on;
@@ -40,7 +41,7 @@ class Job:
     seconds, after a pass that found nothing."""
 
     name: str
-    run: Callable[[], bool]
+    run: Callable[[], bool | int]  # True (or how many units it handled) when it found work
     every: float
 
 
@@ -71,6 +72,14 @@ class Loop:
 
     def run(self, *, once: bool = False) -> int:
         """Run until stopped; with `once`, one round: each job until it finds nothing (or fails)."""
+        global _running
+        _running = self
+        try:
+            return self._run(once=once)
+        finally:
+            _running = None
+
+    def _run(self, *, once: bool) -> int:
         log.info("worker: started with %d job(s): %s", len(self.jobs), ", ".join(j.name for j in self.jobs))
         while not self.stopping:
             self.round(once=once)
@@ -112,7 +121,7 @@ class Loop:
                 return
             self.database_pause = 0.0
             if found:
-                self.handled[job.name] = self.handled.get(job.name, 0) + 1
+                self.handled[job.name] = self.handled.get(job.name, 0) + int(found)
             if state.failures:
                 log.info("worker: job %r works again after %d failure(s)", job.name, state.failures)
                 state.failures = 0
@@ -157,6 +166,16 @@ class Loop:
         end = self.clock() + max(0.0, seconds)
         while not self.stopping and self.clock() < end:
             self.sleep(min(TICK, max(0.0, end - self.clock())))
+
+
+# The loop running in this process, if any: so a long unit (a batch of messages) can ask whether it was
+# told to stop and hand back what it has not started.
+_running: Loop | None = None
+
+
+def stop_requested() -> bool:
+    """True once SIGTERM or SIGINT has asked the running loop to stop."""
+    return _running is not None and _running.stopping
 
 
 def run_jobs(jobs: Sequence[Job], *, once: bool = False, beat: Callable[[], None] | None = None) -> Loop:

@@ -29,9 +29,10 @@ def worker_id() -> str:
     return str(_worker["id"])
 
 
-def send_messages() -> bool:
-    """Send one due message. Returns whether there was any work, so the worker calls it again until idle."""
-    return outbox.send_one(worker_id())
+def send_messages() -> int:
+    """Send one batch of due messages over one connection. Returns how many it handled, so the worker calls
+    it again until idle."""
+    return outbox.send_batch(worker_id())
 
 
 def plans_follow_messages() -> bool:

@@ -14,6 +14,10 @@ from django.utils import timezone
 from goodterms.accounts.orgscope import OrgOwned
 from goodterms.lib.vocabulary import Channel, MessageKind
 
+# The longest subject and message goodterms keeps; longer ones are refused with the limit named, never cut.
+SUBJECT_MAX = 300
+BODY_MAX = 50_000
+
 
 class MessageTemplate(OrgOwned):
     """An organization's own version of a kind's template; without one, the shipped default is used."""
@@ -37,7 +41,7 @@ class Message(OrgOwned):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
         HELD = "held", "Held until the call"  # a notice waits until the plan's call step is done
-        QUEUED = "queued", "Queued"  # in the outbox, due now or at send_at
+        QUEUED = "queued", "Sending"  # in the outbox, due now (shown "Scheduled" while send_at is ahead)
         SENDING = "sending", "Sending"  # a worker holds it
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"  # the server refused it for good
@@ -66,7 +70,7 @@ class Message(OrgOwned):
     to_email = models.EmailField(max_length=254, blank=True)
     from_name = models.CharField(max_length=200, blank=True)
     from_email = models.EmailField(max_length=254, blank=True)
-    subject = models.CharField(max_length=300, blank=True)
+    subject = models.CharField(max_length=SUBJECT_MAX, blank=True)
     body = models.TextField(blank=True)
     # Assigned when the message is queued and reused on every retry, so a resend is recognisably the same.
     message_id = models.CharField(max_length=300, blank=True, db_index=True)
@@ -78,6 +82,12 @@ class Message(OrgOwned):
     send_anyway_errors = models.JSONField(default=list, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Exactly what the mail server was given in RCPT TO (the domain in IDNA 2008 ASCII form), as the message's
+    # history then shows it: "sent to" means this address, byte for byte.
+    sent_to = models.CharField(max_length=320, blank=True)
+    # The template fields this draft was made from (their labels), shown in the editor: so the user sees what
+    # of a contact's record went into it, and that private notes never did.
+    fields_used = models.JSONField(default=list, blank=True)
     replied_at = models.DateTimeField(
         null=True, blank=True, help_text="Marked by hand: replies are not read."
     )
@@ -90,9 +100,39 @@ class Message(OrgOwned):
     class Meta:
         indexes = [models.Index(fields=["organization", "exit", "state"])]
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One message of each kind per person and exit, whatever the clicks: drafting for everyone twice
+            # at once (a double click, two tabs) makes one draft each. A cancelled one makes room for another.
+            models.UniqueConstraint(
+                fields=["exit", "contact", "kind"],
+                condition=~models.Q(state="cancelled")  # Message.State.CANCELLED
+                & models.Q(exit__isnull=False, contact__isnull=False),
+                name="one_open_message_per_person_and_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_name}"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.state == self.State.QUEUED and self.send_at is not None and self.send_at > timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        """The one name of where the message stands, on every page: the board, the editor, the history."""
+        if self.replied_at is not None:
+            return "Replied"
+        if self.is_scheduled:
+            return "Scheduled"
+        return str(self.get_state_display())
+
+    @property
+    def state_key(self) -> str:
+        """state_label as a CSS class and a test's word: "scheduled", "sent-by-hand", "replied"."""
+        if self.replied_at is not None:
+            return "replied"
+        return "scheduled" if self.is_scheduled else str(self.state)
 
 
 # The states a user can still change (edit, send, cancel), the ones that count as "done" for the plan, and

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from goodterms import playbook, templating, tone
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
 from goodterms.clients.models import Contact
 from goodterms.exits.models import Exit, ExitStep
-from goodterms.lib.vocabulary import CONVERSATIONS, MessageKind, Phase
-from goodterms.messaging.models import Message, MessageEvent, MessageTemplate
+from goodterms.lib import checks
+from goodterms.lib.vocabulary import CONVERSATIONS, Check, MessageKind, Phase
+from goodterms.messaging.models import EDITABLE_STATES, Message, MessageEvent, MessageTemplate, Outbox
 
 KIND_LABELS = dict(MessageKind.choices())
 
@@ -77,11 +77,11 @@ def open_message(*, exit_: Exit, contact: Contact, kind: str) -> Message | None:
 
 
 def recipient_for_step(*, step: ExitStep) -> Contact | None:
-    """Who a step's message goes to: the step's contact, else the client's primary contact, else anyone."""
+    """Who a step's message goes to unless the user chooses: the step's own contact, else the person the
+    plan's call was with, else the primary contact; None when none of them is known."""
     if step.contact_id:
         return scoped(Contact, step.organization).filter(pk=step.contact_id).first()
-    contacts = scoped(Contact, step.organization).filter(client=step.exit.client_id)
-    return contacts.order_by("-is_primary", "name", "pk").first()
+    return notice_recipient(exit_=step.exit)
 
 
 def coach(*, text: str, kind: str | None) -> tone.Report:
@@ -107,12 +107,17 @@ def call_step_open(*, exit_: Exit) -> ExitStep | None:
 class BoardRow:
     contact: Contact
     message: Message | None
-    state: str  # to do, drafted, held, sending, sent, called instead, replied, failed, uncertain
+    state: str  # "to do", or the message's state_key: draft, held, scheduled, queued, sent, called, replied…
     step: ExitStep | None
+    waits: str  # what the plan's goodbye step waits for, in words ("" when it is open or done)
+
+    @property
+    def label(self) -> str:
+        return "To do" if self.message is None else self.message.state_label
 
 
 def board(*, exit_: Exit) -> list[BoardRow]:
-    """Every person at the client and where their goodbye stands."""
+    """Every person at the client and where their goodbye stands, and what it waits for."""
     org = exit_.organization
     contacts = list(scoped(Contact, org).filter(client=exit_.client).order_by("name", "pk"))
     messages: dict[int, Message] = {}
@@ -127,34 +132,63 @@ def board(*, exit_: Exit) -> list[BoardRow]:
     steps = {
         s.contact_id: s for s in scoped(ExitStep, org).filter(exit=exit_, message_kind=MessageKind.GOODBYE)
     }
-    return [
-        BoardRow(c, messages.get(c.pk), _board_state(messages.get(c.pk)), steps.get(c.pk)) for c in contacts
-    ]
+    titles = dict(scoped(ExitStep, org).filter(exit=exit_).values_list("key", "title"))
+    rows = []
+    for contact in contacts:
+        step = steps.get(contact.pk)
+        waits = ""
+        if step is not None and step.closed_gates and not step.is_done:
+            waits = " and ".join(
+                "the checklist is done (deliverables delivered, invoices paid)"
+                if gate == Check.READINESS
+                else f"“{titles.get(gate, gate)}” is done"
+                for gate in step.closed_gates
+            )
+        mine = messages.get(contact.pk)
+        rows.append(BoardRow(contact, mine, _board_state(mine), step, waits))
+    return rows
 
 
 def _board_state(message: Message | None) -> str:
-    if message is None:
-        return "to do"
-    if message.replied_at is not None:
-        return "replied"
-    if (
-        message.state == Message.State.QUEUED
-        and message.send_at is not None
-        and message.send_at > timezone.now()
-    ):
-        return "scheduled"
-    words: dict[str, str] = {
-        Message.State.DRAFT: "drafted",
-        Message.State.HELD: "held",
-        Message.State.QUEUED: "sending",
-        Message.State.SENDING: "sending",
-        Message.State.SENT: "sent",
-        Message.State.SENT_BY_HAND: "sent",
-        Message.State.CALLED: "called instead",
-        Message.State.FAILED: "failed",
-        Message.State.UNCERTAIN: "uncertain",
-    }
-    return words.get(message.state, message.state)
+    """The row's state: "to do" without a message, else the message's own state_key."""
+    return "to do" if message is None else message.state_key
+
+
+def state_label(message: Message) -> str:
+    return message.state_label
+
+
+def waiting_in_outbox(*, message: Message) -> bool:
+    """Queued and no worker has claimed it: the user may still change it."""
+    return (
+        scoped(Outbox, message.organization)
+        .filter(message_id=message.pk, state=Outbox.State.PENDING, lease_until__isnull=True)
+        .exists()
+    )
+
+
+def notice_recipient(*, exit_: Exit) -> Contact | None:
+    """Whom a notice goes to unless the user chooses: the person the plan's call was with, else the client's
+    primary contact; None when neither is known (the user picks, nobody is guessed alphabetically)."""
+    call = (
+        scoped(ExitStep, exit_.organization)
+        .filter(
+            exit=exit_,
+            channel__in=CONVERSATIONS,
+            phase__in=[Phase.PREPARE, Phase.NOTICE],
+            contact__isnull=False,
+        )
+        .select_related("contact")
+        .order_by("due", "position")
+        .first()
+    )
+    if call is not None and call.contact is not None and call.contact.client_id == exit_.client_id:
+        return call.contact
+    return scoped(Contact, exit_.organization).filter(client=exit_.client_id, is_primary=True).first()
+
+
+def client_people(*, exit_: Exit) -> list[Contact]:
+    return list(scoped(Contact, exit_.organization).filter(client=exit_.client_id).order_by("name", "pk"))
 
 
 def other_messages(*, exit_: Exit) -> QuerySet[Message]:
@@ -270,3 +304,20 @@ def _info(kind: str, row: MessageTemplate | None) -> TemplateInfo:
         return TemplateInfo(kind, KIND_LABELS[kind], row.subject, row.body, is_default=False, edited=row)
     subject, body = templating.default_template(kind)
     return TemplateInfo(kind, KIND_LABELS[kind], subject, body, is_default=True, edited=None)
+
+
+def changeable(*, message: Message) -> bool:
+    """The user may still edit it: a draft, held, failed, or scheduled and not yet claimed by a worker."""
+    if message.state in EDITABLE_STATES:
+        return True
+    return message.state == Message.State.QUEUED and waiting_in_outbox(message=message)
+
+
+def envelope_address(*, message: Message) -> str:
+    """The address the mail server will be given for this message (RCPT TO), or "" when it has none."""
+    if not message.to_email:
+        return ""
+    try:
+        return checks.email_address(message.to_email).envelope
+    except checks.InvalidValue:
+        return ""

@@ -1,9 +1,10 @@
-"""Writes for messages: drafting one per person, editing, sending (or marking what the user did by hand),
-and the organization's templates.
+"""Writes for messages: drafting one per person, editing, sending or scheduling (through the gate), taking a
+scheduled message back, marking what the user did by hand (and undoing it), and the organization's templates.
 
 Drafts are rendered once from the organization's template (selectors.template_for) with the fields of one
 contact. After that a draft is plain text that the user edits; it is never evaluated as a template again.
-Sending goes through outbox.queue(), the only way a message reaches the outbox.
+Every way a message can leave goes through gate.clear() and outbox.queue(), which demands the gate's
+clearance; a message stays the user's (editable, reschedulable, cancellable) until a worker claims it.
 """
 
 from __future__ import annotations
@@ -12,44 +13,63 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from goodterms import templating, tone
+from goodterms import templating
 from goodterms.accounts.models import Organization, User
-from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.accounts.orgscope import OrgQuerySet, across_orgs, scoped
 from goodterms.clients.models import Contact
-from goodterms.exits import selectors as exit_selectors
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib import checks
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel
-from goodterms.messaging import outbox, selectors
-from goodterms.messaging.models import DONE_STATES, EDITABLE_STATES, Message, MessageTemplate
+from goodterms.messaging import gate, outbox, selectors
+from goodterms.messaging.models import (
+    BODY_MAX,
+    DONE_STATES,
+    EDITABLE_STATES,
+    SUBJECT_MAX,
+    Message,
+    MessageTemplate,
+)
 
 log = logging.getLogger("goodterms.messaging")
 
 
 class MessageRefused(Refused):
     """The action on a message was refused and nothing was written; `message` says why; `errors` lists the
-    tone coach's errors when those were the reason."""
+    tone coach's errors when those were the reason; `override` says the exit's readiness override would
+    open the way."""
 
-    def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
+    def __init__(self, message: str, *, errors: list[str] | None = None, override: bool = False) -> None:
         super().__init__(message)
         self.errors = errors or []
+        self.override = override
+
+
+def _refused(error: gate.GateRefused) -> MessageRefused:
+    return MessageRefused(error.message, errors=list(error.errors), override=error.override)
 
 
 def _record(message: Message, user: User | None, text: str) -> None:
     outbox.record_event(message, text, user=user)
 
 
-def _render(exit_: Exit, contact: Contact, kind: str, user: User) -> tuple[str, str]:
+def _rows(message: Message) -> OrgQuerySet[Message]:
+    """The one message, scoped, for a conditional UPDATE."""
+    return scoped(Message, message.organization).filter(pk=message.pk)
+
+
+# --- drafting --------------------------------------------------------------------------------------------
+
+
+def _render(exit_: Exit, contact: Contact, kind: str, user: User) -> tuple[str, str, list[str]]:
     subject_source, body_source, _is_default = selectors.template_for(org=exit_.organization, kind=kind)
+    fields = selectors.fields_for(exit_=exit_, contact=contact, user=user)
     try:
-        rendered = templating.render(
-            subject_source, body_source, selectors.fields_for(exit_=exit_, contact=contact, user=user)
-        )
+        rendered = templating.render(subject_source, body_source, fields)
     except templating.MissingFields as missing:
         raise MessageRefused(f"No draft for {contact.name}: {missing}") from None
     except templating.TemplateProblems as problems:
@@ -57,51 +77,100 @@ def _render(exit_: Exit, contact: Contact, kind: str, user: User) -> tuple[str, 
             f"No draft for {contact.name}: the {kind} template needs fixing (Settings, Message templates): "
             f"{problems}"
         ) from None
-    return rendered.subject, rendered.body
+    used = templating.fields_used(subject_source) | templating.fields_used(body_source)
+    labels = [
+        templating.FIELDS[name].label for name in templating.FIELDS if name in used and fields.get(name)
+    ]
+    return rendered.subject, rendered.body, labels
+
+
+def _write_yourself(exit_: Exit, contact: Contact, kind: str, user: User) -> tuple[str, str]:
+    """A draft with only a greeting and a sign-off, for the user to write in their own words."""
+    label = MessageKind(kind).label
+    first = selectors.first_name(contact.name)
+    sender = selectors.first_name(user.name)
+    return f"{label} — {exit_.client.name}", f"Hi {first},\n\n[[write your message here]]\n\n{sender}"
+
+
+def _usable_email(contact: Contact) -> str:
+    """The contact's address, or "" when there is none or it cannot be written in an email."""
+    if not contact.email:
+        return ""
+    try:
+        return checks.email_address(contact.email).address
+    except checks.InvalidValue:
+        return ""
 
 
 def message_draft(
-    *, exit_: Exit, contact: Contact, kind: str, user: User, step: ExitStep | None = None, channel: str = ""
+    *,
+    exit_: Exit,
+    contact: Contact,
+    kind: str,
+    user: User,
+    step: ExitStep | None = None,
+    channel: str = "",
+    own_words: bool = False,
 ) -> Message:
-    """A personal draft for one person (or a call task if they prefer the phone). One per person and kind."""
+    """A personal draft for one person: from the template, or (`own_words`) a blank one to write oneself; a
+    call with talking points for someone who prefers the phone or has no usable address. One per person and
+    kind: a second request, even at the same moment, returns the first."""
     if not exit_.is_running:
         raise MessageRefused("This exit is cancelled.")
+    if contact.organization_id != exit_.organization_id or contact.client_id != exit_.client_id:
+        raise MessageRefused(f"{contact.name} is not one of {exit_.client.name}'s people.")
     existing = selectors.open_message(exit_=exit_, contact=contact, kind=kind)
     if existing is not None:
         return existing
-    channel = channel or (
-        Channel.CALL
-        if kind == MessageKind.GOODBYE and contact.preferred_channel == PreferredChannel.PHONE
-        else Channel.EMAIL
-    )
+    address = _usable_email(contact)
+    if not channel:
+        phone_first = kind == MessageKind.GOODBYE and contact.preferred_channel == PreferredChannel.PHONE
+        channel = Channel.CALL if phone_first or not address else Channel.EMAIL
+    fields_used: list[str] = []
     if channel == Channel.EMAIL:
-        if not contact.email:
+        if not address:
             raise MessageRefused(
-                f"No draft for {contact.name}: there is no email address. Add one on the client's page, "
-                "or choose a call instead."
+                f"No email to {contact.name}: there is no usable address. Add one on the client's page, or "
+                "call instead."
             )
-        subject, body = _render(exit_, contact, kind, user)
+        if own_words:
+            subject, body = _write_yourself(exit_, contact, kind, user)
+        else:
+            subject, body, fields_used = _render(exit_, contact, kind, user)
     else:
         subject, body = f"Call {contact.name}", selectors.call_points(exit_=exit_, contact=contact)
     if step is None and kind == MessageKind.GOODBYE:
         step = selectors.goodbye_step(exit_=exit_, contact=contact)
-    with transaction.atomic():
-        message = scoped(Message, exit_.organization).create(
-            exit=exit_,
-            step=step,
-            contact=contact,
-            kind=kind,
-            channel=channel,
-            to_name=contact.name,
-            to_email=contact.email if channel == Channel.EMAIL else "",
-            from_name=user.name,
-            from_email=user.email,
-            subject=subject,
-            body=body,
-            created_by=user,
-        )
-        what = "Call task" if channel == Channel.CALL else "Draft"
-        _record(message, user, f"{what} written from the {message.get_kind_display().lower()} template.")
+    try:
+        with transaction.atomic():
+            message = scoped(Message, exit_.organization).create(
+                exit=exit_,
+                step=step,
+                contact=contact,
+                kind=kind,
+                channel=channel,
+                to_name=contact.name,
+                to_email=address if channel == Channel.EMAIL else "",
+                from_name=user.name,
+                from_email=user.email,
+                subject=subject,
+                body=body,
+                fields_used=fields_used,
+                created_by=user,
+            )
+            if channel == Channel.CALL:
+                how = "Call task written" + ("" if address else ": there is no usable email address")
+            elif own_words:
+                how = "Draft started, to write in your own words"
+            else:
+                how = f"Draft written from the {message.get_kind_display().lower()} template"
+            _record(message, user, how + ".")
+    except IntegrityError:
+        # Another request drafted the same message a moment ago (the constraint saw to it): that one stands.
+        again = selectors.open_message(exit_=exit_, contact=contact, kind=kind)
+        if again is None:
+            raise
+        return again
     return message
 
 
@@ -124,21 +193,61 @@ def goodbyes_draft(*, exit_: Exit, user: User) -> Drafted:
     return Drafted(created, problems)
 
 
-def message_save(*, message: Message, user: User, subject: str, body: str) -> None:
-    """Keep the user's edit. From now on the draft is plain text: it is never rendered as a template again."""
-    if message.state not in EDITABLE_STATES:
+# --- editing, sending, scheduling ------------------------------------------------------------------------
+
+
+def _check_text(subject: str, body: str) -> None:
+    """Refused, with the limit named, rather than cut: the page keeps what was typed."""
+    if len(subject) > SUBJECT_MAX:
         raise MessageRefused(
-            f"This message is {message.get_state_display().lower()}; it can no longer change."
+            f"The subject is {len(subject):,} characters; the most a subject can have is {SUBJECT_MAX:,}. "
+            "Shorten it; nothing was saved."
+        )
+    if len(body) > BODY_MAX:
+        raise MessageRefused(
+            f"The message is {len(body):,} characters; the most goodterms keeps is {BODY_MAX:,}. Shorten it "
+            "(or attach the rest from your own mailbox); nothing was saved."
         )
     problem = checks.single_line_problem(subject)
     if problem is not None:
         raise MessageRefused(f"The subject: {problem}")
+
+
+def _is_waiting(message: Message) -> bool:
+    """Queued and not yet claimed by a worker: still the user's to change."""
+    return message.state == Message.State.QUEUED and selectors.waiting_in_outbox(message=message)
+
+
+def message_save(*, message: Message, user: User, subject: str, body: str) -> str:
+    """Keep the user's edit. From now on the draft is plain text: it is never rendered as a template again.
+
+    A scheduled message is taken out of the outbox, edited, and scheduled again for the same time through the
+    gate; if the gate now says no, it stays a draft and the answer says why. Returns what happened."""
+    body = body.replace("\r\n", "\n")  # a browser's textarea sends CRLF
+    _check_text(subject, body)
+    if message.state == Message.State.QUEUED:
+        send_at = message.send_at
+        if not outbox.take_back(message):
+            raise MessageRefused("It is being sent right now, so it can no longer change.")
+        _record(message, user, "Taken back from the outbox to edit.")
+        _store(message, user, subject, body)
+        try:
+            return message_send(message=message, user=user, send_at=send_at, send_anyway=message.send_anyway)
+        except MessageRefused as refused:
+            return f"Saved as a draft, not scheduled again: {refused.message}"
+    if message.state not in EDITABLE_STATES:
+        raise MessageRefused(
+            f"This message is {selectors.state_label(message).lower()}; it can no longer change."
+        )
+    _store(message, user, subject, body)
+    return "Draft saved."
+
+
+def _store(message: Message, user: User, subject: str, body: str) -> None:
     if (message.subject, message.body) == (subject, body):
         return
     with transaction.atomic():
-        scoped(Message, message.organization).filter(pk=message.pk).update(
-            subject=subject, body=body, updated_at=timezone.now()
-        )
+        _rows(message).update(subject=subject, body=body, updated_at=timezone.now())
         message.subject, message.body = subject, body
         _record(message, user, "Draft edited.")
 
@@ -146,60 +255,102 @@ def message_save(*, message: Message, user: User, subject: str, body: str) -> No
 def message_send(
     *, message: Message, user: User, send_at: datetime | None = None, send_anyway: bool = False
 ) -> str:
-    """Queue the message (or hold a notice until the call is done). Returns what happened, for the user.
-
-    Refused while the tone coach finds errors unless the user says "send anyway", which stays on the message;
-    refused while the plan's step for it is locked (the job is not over yet, or the call is not done).
-    """
-    if message.channel != Channel.EMAIL:
-        raise MessageRefused("This is a call, not an email: mark it as done once you have called.")
+    """Send now (`send_at` None) or schedule, through the gate; a notice before its call is held. Returns what
+    happened, in the user's words. A message already scheduled and still waiting is moved (send now)."""
+    if send_at is not None and send_at <= timezone.now():
+        send_at = None
+    if _is_waiting(message):
+        if not outbox.reschedule(message, send_at, user=user):
+            raise MessageRefused("It is being sent right now.")
+        return _outcome(message, send_at)
     if message.state not in EDITABLE_STATES:
-        raise MessageRefused(f"This message is {message.get_state_display().lower()} already.")
-    if message.step is not None and message.step.closed_gates and message.kind != MessageKind.NOTICE:
-        raise MessageRefused(
-            f"Not yet: “{message.step.title}” waits until {exit_selectors.gate_phrase(step=message.step)}."
-        )
-    errors = [f.message for f in tone.analyze(message.body, message.kind).findings if f.severity == "error"]
-    if errors and not send_anyway:
-        raise MessageRefused("The tone coach found something a client may take badly.", errors=errors)
+        raise MessageRefused(f"This message is {selectors.state_label(message).lower()} already.")
+    try:
+        clearance = gate.clear(message, send_anyway=send_anyway)
+    except gate.GateRefused as refused:
+        raise _refused(refused) from None
     with transaction.atomic():
-        if errors:
-            scoped(Message, message.organization).filter(pk=message.pk).update(
-                send_anyway=True, send_anyway_errors=errors
-            )
+        if clearance.send_anyway_errors:
+            errors = list(clearance.send_anyway_errors)
+            _rows(message).update(send_anyway=True, send_anyway_errors=errors)
             message.send_anyway, message.send_anyway_errors = True, errors
             _record(message, user, "Sent anyway, with the tone coach's errors: " + "; ".join(errors))
-        call = (
-            selectors.call_step_open(exit_=message.exit)
-            if message.kind == MessageKind.NOTICE and message.exit
-            else None
-        )
-        if call is not None:
-            reason = f"Held until “{call.title}” is done: talk first, then confirm in writing."
-            scoped(Message, message.organization).filter(pk=message.pk).update(
-                state=Message.State.HELD, held_reason=reason, send_at=send_at
-            )
-            message.state, message.held_reason, message.send_at = Message.State.HELD, reason, send_at
-            _record(message, user, reason)
-            return reason
+        if clearance.held:
+            _rows(message).update(state=Message.State.HELD, held_reason=clearance.held, send_at=send_at)
+            message.state, message.held_reason, message.send_at = Message.State.HELD, clearance.held, send_at
+            _record(message, user, clearance.held)
+            return clearance.held
         try:
-            outbox.queue(message, send_at=send_at, user=user)
+            outbox.queue(message, clearance, send_at=send_at, user=user)
         except outbox.NotSendable as refused:
             raise MessageRefused(refused.message) from None
-    if send_at is not None and send_at > timezone.now():
-        return f"Scheduled for {timezone.localtime(send_at):%A %d %B %Y at %H:%M}."
-    return "Queued: it goes out within a few seconds."
+    return _outcome(message, send_at)
+
+
+def _outcome(message: Message, send_at: datetime | None) -> str:
+    if send_at is not None:
+        when = timezone.localtime(send_at)
+        return f"Scheduled for {when:%A %-d %B %Y at %H:%M}. You can change it until then."
+    return f"On its way to {message.to_name}: it goes out within a few seconds."
+
+
+def message_unschedule(*, message: Message, user: User) -> None:
+    """A scheduled or held message goes back to being a draft (the time it had stays as a suggestion)."""
+    if message.state == Message.State.HELD:
+        with transaction.atomic():
+            if (
+                not _rows(message)
+                .filter(state=Message.State.HELD)
+                .update(state=Message.State.DRAFT, held_reason="")
+            ):
+                raise MessageRefused("It is no longer held.")
+            _record(message, user, "No longer held: back to a draft.")
+        message.state = Message.State.DRAFT
+        return
+    if message.state != Message.State.QUEUED:
+        raise MessageRefused(
+            f"This message is {selectors.state_label(message).lower()}: it is not scheduled."
+        )
+    if not outbox.take_back(message):
+        raise MessageRefused("It is being sent right now, so it can no longer be taken back.")
+    _record(message, user, "Taken back from the outbox: a draft again.")
+
+
+def message_resend(*, message: Message, user: User) -> str:
+    """Send an uncertain or failed message again, with the same Message-ID, through the gate."""
+    if message.state not in (Message.State.FAILED, Message.State.UNCERTAIN):
+        raise MessageRefused("Only a failed message, or one whose delivery is uncertain, is sent again.")
+    try:
+        clearance = gate.clear(message, send_anyway=message.send_anyway)
+    except gate.GateRefused as refused:
+        raise _refused(refused) from None
+    try:
+        outbox.queue(message, clearance, user=user)
+    except outbox.NotSendable as refused:
+        raise MessageRefused(refused.message) from None
+    return f"On its way to {message.to_name} again, with the same Message-ID."
+
+
+def message_confirm_delivered(*, message: Message, user: User) -> None:
+    """The user checked: the uncertain message did arrive. It becomes sent; nothing is sent again."""
+    try:
+        outbox.confirm_delivered(message, user)
+    except outbox.NotSendable as refused:
+        raise MessageRefused(refused.message) from None
+    if message.exit is not None:
+        plan_follow_messages(exit_=message.exit)
 
 
 def held_notices_release(*, exit_: Exit | None = None) -> int:
     """Queue the notices that waited for a call that is now done. Returns how many went to the outbox.
 
-    Each notice on its own: one that can no longer be sent (its subject was given a line break, say) is
-    marked failed with the reason, for the user to correct, and the others still go."""
+    Each notice through the gate again, on its own: one that can no longer be sent (its subject was given a
+    line break, its recipient changed) is marked failed with the reason, for the user to correct, and the
+    others still go."""
     held = (
         (across_orgs(Message) if exit_ is None else scoped(Message, exit_.organization).filter(exit=exit_))
         .filter(state=Message.State.HELD)
-        .select_related("exit", "organization")
+        .select_related("exit__client", "organization", "contact", "step")
     )
     released = 0
     for message in held:
@@ -217,18 +368,20 @@ def held_notices_release(*, exit_: Exit | None = None) -> int:
 
 def _release(message: Message) -> int:
     try:
+        clearance = gate.clear(message, send_anyway=message.send_anyway)
+        if clearance.held:
+            return 0
         with transaction.atomic():
-            claimed = (
-                scoped(Message, message.organization)
-                .filter(pk=message.pk, state=Message.State.HELD)
+            if (
+                not _rows(message)
+                .filter(state=Message.State.HELD)
                 .update(state=Message.State.DRAFT, held_reason="")
-            )
-            if not claimed:
+            ):
                 return 0
             message.state = Message.State.DRAFT
             _record(message, None, "The call is done: the notice goes to the outbox.")
-            outbox.queue(message, send_at=message.send_at)
-    except outbox.NotSendable as refused:
+            outbox.queue(message, clearance, send_at=message.send_at)
+    except (gate.GateRefused, outbox.NotSendable) as refused:
         _fail_held(message, refused.message)
         return 0
     return 1
@@ -238,13 +391,15 @@ def _fail_held(message: Message, reason: str) -> None:
     """The call is done but the notice cannot go as it is: failed, with why, for the user to mend and send."""
     with transaction.atomic():
         updated = (
-            scoped(Message, message.organization)
-            .filter(pk=message.pk, state=Message.State.HELD)
+            _rows(message)
+            .filter(state=Message.State.HELD)
             .update(state=Message.State.FAILED, held_reason="", last_error=reason, updated_at=timezone.now())
         )
         if updated:
             _record(message, None, f"The call is done, but the notice could not be queued: {reason}")
 
+
+# --- what the user did by hand, and undoing it ------------------------------------------------------------
 
 MARKS = {
     "sent-by-hand": "Marked as sent from your own mailbox.",
@@ -252,10 +407,16 @@ MARKS = {
     "replied": "Marked as replied.",
     "cancel": "Cancelled.",
 }
+UNDO = {
+    "sent-by-hand": "Undone: not sent from your mailbox after all; a draft again.",
+    "called": "Undone: not called after all; to do again.",
+    "replied": "Undone: no reply after all.",
+}
 
 
 def message_mark(*, message: Message, user: User, action: str) -> None:
-    """What the user did outside goodterms: sent it from their mailbox, called, got a reply; or cancel."""
+    """What the user did outside goodterms: sent it from their mailbox, called, got a reply; or cancel.
+    Marking it sent or called passes the gate's step checks, like a send."""
     if action not in MARKS:
         raise MessageRefused("Unknown action.")
     now = timezone.now()
@@ -263,22 +424,57 @@ def message_mark(*, message: Message, user: User, action: str) -> None:
         if action == "replied":
             if message.state not in DONE_STATES:
                 raise MessageRefused("Only a sent message (or a call) can have a reply.")
-            scoped(Message, message.organization).filter(pk=message.pk).update(replied_at=now)
+            _rows(message).update(replied_at=now)
         elif action == "cancel":
+            if message.state == Message.State.QUEUED and not outbox.take_back(message):
+                raise MessageRefused("It is being sent right now, so it can no longer be cancelled.")
             if message.state not in EDITABLE_STATES:
                 raise MessageRefused(
-                    f"This message is {message.get_state_display().lower()}; it cannot be cancelled."
+                    f"This message is {selectors.state_label(message).lower()}; it cannot be cancelled."
                 )
-            scoped(Message, message.organization).filter(pk=message.pk).update(state=Message.State.CANCELLED)
+            _rows(message).update(state=Message.State.CANCELLED)
         else:
             if message.state not in (*EDITABLE_STATES, Message.State.UNCERTAIN):
-                raise MessageRefused(f"This message is {message.get_state_display().lower()} already.")
+                raise MessageRefused(f"This message is {selectors.state_label(message).lower()} already.")
+            try:
+                gate.clear_mark(message)
+            except gate.GateRefused as refused:
+                raise _refused(refused) from None
             state = Message.State.SENT_BY_HAND if action == "sent-by-hand" else Message.State.CALLED
-            scoped(Message, message.organization).filter(pk=message.pk).update(state=state, sent_at=now)
+            _rows(message).update(state=state, sent_at=now)
         _record(message, user, MARKS[action])
     message.refresh_from_db()
     if message.exit is not None:
         plan_follow_messages(exit_=message.exit)
+
+
+def message_unmark(*, message: Message, user: User, action: str) -> None:
+    """Undo "I sent it myself", "Mark called" or "They replied": the message is as before, the plan step it
+    ticked off is open again, and both records say so."""
+    if action not in UNDO:
+        raise MessageRefused("Unknown action.")
+    with transaction.atomic():
+        if action == "replied":
+            if message.replied_at is None or not _rows(message).update(replied_at=None):
+                raise MessageRefused("No reply is marked.")
+        else:
+            was = Message.State.SENT_BY_HAND if action == "sent-by-hand" else Message.State.CALLED
+            if (
+                not _rows(message)
+                .filter(state=was)
+                .update(state=Message.State.DRAFT, sent_at=None, replied_at=None)
+            ):
+                raise MessageRefused("It is not marked that way.")
+            step = message.step
+            if step is not None and step.done_on is not None and step.note == _tick_note(message, was):
+                step.exit = message.exit  # type: ignore[assignment]
+                exit_services.step_undo(step=step, user=user)
+        _record(message, user, UNDO[action])
+    message.refresh_from_db()
+
+
+def _tick_note(message: Message, state: str) -> str:
+    return f"{Message.State(state).label}: {message}"
 
 
 def plan_follow_messages(*, exit_: Exit) -> int:
@@ -297,12 +493,12 @@ def plan_follow_messages(*, exit_: Exit) -> int:
         assert step is not None
         step.exit = exit_
         if step.closed_gates:
-            continue  # sent from the mailbox before the gate opened: the user ticks the step off themselves
+            continue  # the gate refuses sends and marks while a step is locked; an old row may still be so
         try:
             exit_services.step_done(
                 step=step,
                 user=message.created_by,  # type: ignore[arg-type]
-                note=f"{message.get_state_display()}: {message}",
+                note=_tick_note(message, message.state),
                 on=timezone.localdate(message.sent_at or timezone.now()),
             )
         except exit_services.ExitNotPossible:
@@ -318,7 +514,7 @@ def message_email_instead(*, message: Message, user: User) -> Message:
     if message.exit is None or message.contact is None:
         raise MessageRefused("This call belongs to no exit or contact any more.")
     with transaction.atomic():
-        scoped(Message, message.organization).filter(pk=message.pk).update(state=Message.State.CANCELLED)
+        _rows(message).update(state=Message.State.CANCELLED)
         _record(message, user, "Replaced by an email, at the user's choice.")
         return message_draft(
             exit_=message.exit,
@@ -328,24 +524,6 @@ def message_email_instead(*, message: Message, user: User) -> Message:
             step=message.step,
             channel=Channel.EMAIL,
         )
-
-
-def message_confirm_delivered(*, message: Message, user: User) -> None:
-    """The user checked: the uncertain message did arrive. It becomes sent; nothing is sent again."""
-    try:
-        outbox.confirm_delivered(message, user)
-    except outbox.NotSendable as refused:
-        raise MessageRefused(refused.message) from None
-    if message.exit is not None:
-        plan_follow_messages(exit_=message.exit)
-
-
-def message_resend(*, message: Message, user: User) -> None:
-    """The user decided to send an uncertain or failed message again, with the same Message-ID."""
-    try:
-        outbox.resend(message, user)
-    except outbox.NotSendable as refused:
-        raise MessageRefused(refused.message) from None
 
 
 # --- templates ------------------------------------------------------------------------------------------

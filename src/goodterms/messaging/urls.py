@@ -7,6 +7,7 @@ urlpatterns = [
     path("exit/<int:exit_pk>/", board.board, name="board"),
     path("exit/<int:exit_pk>/goodbyes/", board.draft_goodbyes, name="draft-goodbyes"),
     path("exit/<int:exit_pk>/steps/<int:step_pk>/draft/", board.draft_for_step, name="draft-step"),
+    path("exit/<int:exit_pk>/people/<int:contact_pk>/draft/", board.draft_person, name="draft-person"),
     path("<int:pk>/", messages.edit, name="edit"),
     path("<int:pk>/coach/", messages.coach, name="coach"),
     path("<int:pk>/message.eml", messages.eml, name="eml"),

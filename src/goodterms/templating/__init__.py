@@ -8,17 +8,17 @@ fields in FIELDS. No attributes, calls, loops or assignments: a template can do 
 Field values are data, never template source: "{{ x }}" typed into a contact's notes comes out as typed.
 A draft made from a template is plain text from then on and is never rendered again.
 
-A field a template uses must have a value: an empty one raises MissingFields naming it, because a
-message that says "Hi ," is worse than no message. The one exception is an optional field (such as
-handover_contact), which a template may use only inside `{% if <that field> %}`, so it never comes out
-blank.
+A required field a template uses must have a value: an empty one raises MissingFields naming it, because a
+message that says "Hi ," is worse than no message. An optional field (together, role, handover_contact) may
+be empty: false in `{% if %}`, and used outside one it comes out as `[[make it personal: …]]`, a part the
+user writes before the message can go. A contact's private notes are never a field.
 
 Plain Python: no Django here, so the app, the CLI and the tests share it. `fields` holds the fields,
 `sandbox` checks and renders, `defaults` reads the shipped templates in `defaults/`.
 """
 
 from goodterms.templating.defaults import DEFAULTS_DIR, default_template, read_template_file
-from goodterms.templating.fields import FIELDS, Field, example_fields
+from goodterms.templating.fields import FIELDS, PERSONAL_MARK, Field, example_fields, personal_marks
 from goodterms.templating.sandbox import (
     ALLOWED_FILTERS,
     MissingFields,
@@ -35,6 +35,7 @@ __all__ = [
     "ALLOWED_FILTERS",
     "DEFAULTS_DIR",
     "FIELDS",
+    "PERSONAL_MARK",
     "Field",
     "MissingFields",
     "Problem",
@@ -45,6 +46,7 @@ __all__ = [
     "environment",
     "example_fields",
     "fields_used",
+    "personal_marks",
     "read_template_file",
     "render",
 ]

@@ -167,11 +167,7 @@ class _Checker:
     def output(self, node: nodes.Node, guarded: frozenset[str]) -> None:
         """What goes between {{ and }}: a field, maybe through one of the allowed filters."""
         if isinstance(node, nodes.Name):
-            if self.known(node) and FIELDS[node.name].optional and node.name not in guarded:
-                self.add(
-                    node,
-                    f"{node.name} may be empty, so use it only inside {{% if {node.name} %}} … {{% endif %}}",
-                )
+            self.known(node)  # an optional field outside {% if %} is fine: render() marks it when empty
         elif isinstance(node, nodes.Const):
             pass  # {{ "{{" }} is how to write braces literally
         elif isinstance(node, nodes.Filter):
@@ -229,7 +225,8 @@ def render(subject_source: str, body_source: str, fields: Mapping[str, str]) -> 
     """The message a template makes from `fields`.
 
     Raises TemplateProblems for a template check_template() refuses, and MissingFields when a
-    required field the template uses is missing or blank. Optional fields may be left out.
+    required field the template uses is missing or blank. An optional field left empty is false in
+    {% if %} and, used outside one, comes out as [[make it personal: …]] for the user to write.
     """
     problems = check_template(subject_source, body_source)
     if problems:
@@ -242,10 +239,25 @@ def render(subject_source: str, body_source: str, fields: Mapping[str, str]) -> 
     ]
     if missing:
         raise MissingFields(missing)
-    values = {name: str(fields.get(name) or "") for name in used}
+    values: dict[str, str] = {}
+    for name in used:
+        value = str(fields.get(name) or "")
+        values[name] = value if value.strip() else _Unfilled(FIELDS[name].label)
     subject = _compiled(subject_source).render(values)
     body = _compiled(body_source).render(values)
     return Rendered(subject=_one_line(subject), body=_tidy(body))
+
+
+class _Unfilled(str):
+    """An optional field with no value: false in {% if %}, and written as a part for the user to make
+    personal ([[make it personal: what you did together]]) where a template uses it outside one, so the
+    draft is still made, and is not sent until the user has written that part (messaging's gate)."""
+
+    def __new__(cls, label: str) -> _Unfilled:
+        return super().__new__(cls, f"[[make it personal: {label}]]")
+
+    def __bool__(self) -> bool:
+        return False
 
 
 def _one_line(text: str) -> str:

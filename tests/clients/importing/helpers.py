@@ -13,7 +13,7 @@ from goodterms.clients.importing.preview import Existing, Preview, build_preview
 
 EXPORT_HEADER = (
     "Client,Company,Status,Start date,Tags,Client notes,Contact,Email,Phone,Role,Preferred channel,Primary,"
-    "What we did together"
+    "What we did together,Private notes"
 )
 
 

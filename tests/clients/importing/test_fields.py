@@ -14,7 +14,7 @@ def test_the_export_header_maps_itself_completely():
     mapping = fields.guess_mapping(header)
     assert [mapping[i] for i in range(len(header))] == [
         "client_name", "company", "status", "start_date", "tags", "client_notes", "contact_name", "email",
-        "phone", "role", "preferred_channel", "is_primary", "together_notes",
+        "phone", "role", "preferred_channel", "is_primary", "together_notes", "private_notes",
     ]  # fmt: skip
     assert tuple(f.header for f in fields.FIELDS if f.header) == tuple(header)
 
@@ -23,7 +23,7 @@ def test_the_export_header_maps_itself_completely():
     ("header", "expected"),
     [
         (["Name", "E-mail", "Organisation", "Job title", "Notes"],
-         ["contact_name", "email", "client_name", "role", "together_notes"]),
+         ["contact_name", "email", "client_name", "role", "private_notes"]),
         (["Full name", "Email address", "Company name", "Title"],
          ["contact_name", "email", "client_name", "role"]),
         (["CLIENT", "organization", "e_mail", "Mobile"], ["client_name", "company", "email", "phone"]),

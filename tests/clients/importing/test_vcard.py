@@ -55,7 +55,7 @@ def test_vcard_30_cards_become_rows():
     assert dana.values["email"] == "dana@acme.example"
     assert dana.values["phone"] == "+44 20 7946 0000"
     assert dana.values["role"] == "CTO"
-    assert dana.values["together_notes"] == "Relaunched the shop together, in 2023.\nStill friends."
+    assert dana.values["private_notes"] == "Relaunched the shop together, in 2023.\nStill friends."
     assert (
         str(dana.notes[0])
         == "Line 1, Email: The card has 2 email addresses; the first, dana@acme.example, is imported."
@@ -69,7 +69,7 @@ def test_vcard_40_cards_become_rows():
     source = vcard.vcard_rows(VCARD_40)
     (hank,) = source.rows
     assert hank.values == {
-        "client_name": "Globex", "contact_name": "Hank Hill", "role": "", "together_notes": "",
+        "client_name": "Globex", "contact_name": "Hank Hill", "role": "", "private_notes": "",
         "email": "hank@globex.example", "phone": "+1-555-555-0100",
     }  # fmt: skip
 

@@ -95,12 +95,27 @@ FIELDS: tuple[ImportField, ...] = (
         "What we did together",
         "Contact",
         "What we did together",
-        "Used later to make each goodbye personal. May span several lines.",
+        "Goodbyes quote it to the client (“working with you on …”): map only text the client may read.",
+    ),
+    ImportField(
+        "private_notes",
+        "Private notes",
+        "Contact",
+        "Private notes",
+        "Only for you, never in a message: a Notes column and vCard notes land here. May span several lines.",
     ),
 )
 FIELD_LABELS = {f.key: f.label for f in FIELDS}
 CLIENT_FIELDS = ("company", "status", "start_date", "tags", "client_notes")
-CONTACT_DETAIL_FIELDS = ("email", "phone", "role", "preferred_channel", "is_primary", "together_notes")
+CONTACT_DETAIL_FIELDS = (
+    "email",
+    "phone",
+    "role",
+    "preferred_channel",
+    "is_primary",
+    "together_notes",
+    "private_notes",
+)
 
 
 def header_words(header: str) -> str:
@@ -146,7 +161,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "role": ("role", "title", "jobtitle", "position", "roleortitle"),
     "preferred_channel": ("preferredchannel", "channel", "preferredcontactmethod", "prefers"),
     "is_primary": ("primary", "primarycontact", "isprimary", "maincontact"),
-    "together_notes": ("whatwedidtogether", "notes", "note", "contactnotes", "together", "comments"),
+    # A column is mapped to the client-facing text only when it says so; plain "Notes" are private.
+    "together_notes": ("whatwedidtogether", "together", "workedon", "projects"),
+    "private_notes": ("privatenotes", "notes", "note", "contactnotes", "comments", "remarks"),
 }
 _GUESS = {word: key for key, words in _SYNONYMS.items() for word in words}
 # Columns naming an organization: the client when the file has no client column, otherwise its company.

@@ -95,6 +95,7 @@ class NewContact:
     preferred_channel: str
     is_primary: bool
     together_notes: str
+    private_notes: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,7 @@ class _Cleaner:
             "phone": contact_fields["phone"],
             "role": contact_fields["role"],
             "together_notes": contact_fields["together_notes"],
+            "private_notes": contact_fields["private_notes"],
         }
         self.tags_max_length = Client._meta.get_field("tags").max_length
 
@@ -357,6 +359,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             preferred_channel=clean.get("preferred_channel") or PreferredChannel.EMAIL,
             is_primary=bool(clean.get("is_primary")),
             together_notes=clean.get("together_notes", ""),
+            private_notes=clean.get("private_notes", ""),
         )
         outcome, detail = _duplicate(
             contact, client_key, line, existing, clients.used, seen_emails, seen_names

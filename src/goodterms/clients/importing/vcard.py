@@ -27,7 +27,7 @@ VCARD_COLUMNS = {
     "email": "EMAIL",
     "phone": "TEL",
     "role": "TITLE",
-    "together_notes": "NOTE",
+    "private_notes": "NOTE",
 }
 NO_ORGANIZATION = (
     "No organization (ORG): goodterms needs the client this person works at. Fill in “Client for cards "
@@ -167,7 +167,7 @@ def _card_values(contents: Mapping[str, list[Any]]) -> dict[str, str]:
     values["contact_name"] = name
     values["role"] = first("title") or first("role")
     notes = [_text(item.value).strip() for item in contents.get("note", [])]
-    values["together_notes"] = "\n\n".join(note for note in notes if note)
+    values["private_notes"] = "\n\n".join(note for note in notes if note)
     kind = (first("x-abshowas") or first("kind")).casefold()
     if kind in ("company", "org", "organization"):
         values["company_card"] = "yes"

@@ -13,14 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from goodterms import templating
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.models import user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.lib.vocabulary import Channel
 from goodterms.messaging import outbox, selectors, services
-from goodterms.messaging.models import EDITABLE_STATES, Message
-
-MAX_BODY = 50_000
+from goodterms.messaging.models import BODY_MAX, SUBJECT_MAX, Message
 
 
 def _message(request: OrgRequest, pk: int) -> Message:
@@ -28,20 +27,43 @@ def _message(request: OrgRequest, pk: int) -> Message:
     return get_for_org(queryset, request.org, pk=pk)
 
 
+# Actions that reach a client or cannot be undone: the page asks first (a confirmation step that works
+# without JavaScript), and only the second post, with confirm=1, acts.
+CONFIRM = {
+    "send-now": "Send it now",
+    "schedule": "Schedule it",
+    "resend": "Send it again",
+    "cancel": "Cancel it",
+    "confirm-delivered": "Yes, it arrived",
+}
+
+
 @org_required
 def edit(request: OrgRequest, pk: int) -> HttpResponse:
-    """The editor. Without JavaScript, "Check" and "Send" are plain posts; with it, the coach runs live."""
+    """The editor. Without JavaScript, "Check" and "Send" are plain posts; with it, the coach runs live.
+
+    What was typed is never lost: a refused edit (too long, a line break in the subject) or a refused send
+    comes back with the typed text in the form and the reason above it."""
     message = _message(request, pk)
     errors: list[str] = []
+    override = False
+    subject, body = message.subject, message.body
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        subject = request.POST.get("subject", message.subject)[:300]
-        body = request.POST.get("body", message.body)[:MAX_BODY]
+        subject = request.POST.get("subject", message.subject)
+        body = request.POST.get("body", message.body)
         try:
-            if message.state in EDITABLE_STATES:
-                services.message_save(message=message, user=request.user, subject=subject, body=body)
-            if action == "send":
-                send_at = _send_at(request)
+            note = ""
+            if selectors.changeable(message=message) and (
+                "subject" in request.POST or "body" in request.POST
+            ):
+                note = services.message_save(message=message, user=request.user, subject=subject, body=body)
+            if action in ("send-now", "schedule"):
+                send_at = _send_at(request) if action == "schedule" else None
+                if action == "schedule" and send_at is None:
+                    raise services.MessageRefused("Choose when to send it, or use “Send now”.")
+                if request.POST.get("confirm") != "1":
+                    return _confirm(request, message, action, send_at=send_at)
                 note = services.message_send(
                     message=message,
                     user=request.user,
@@ -49,32 +71,51 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
                     send_anyway=request.POST.get("send_anyway") == "1",
                 )
                 messages.success(request, note)
-                return (
-                    redirect("messaging:board", exit_pk=message.exit_id)
-                    if message.exit_id
-                    else redirect("home")
-                )
-            if action == "save":
-                messages.success(request, "Draft saved.")
+                return _after_send(message)
+            if action == "unschedule":
+                services.message_unschedule(message=message, user=request.user)
+                messages.success(request, "It is a draft again: nothing goes until you send or schedule it.")
                 return redirect("messaging:edit", pk=message.pk)
+            if action == "save":
+                messages.success(request, note or "Draft saved.")
+                return redirect("messaging:edit", pk=message.pk)
+            subject, body = message.subject, message.body  # "Check": coached as saved
         except services.MessageRefused as refused:
             messages.error(request, refused.message)
-            errors = refused.errors
-        except ValueError as bad:
-            messages.error(request, str(bad))
-    report = selectors.coach(text=message.body, kind=message.kind)
+            errors, override = refused.errors, refused.override
+    return _page(request, message, subject=subject, body=body, errors=errors, override=override)
+
+
+def _page(
+    request: OrgRequest,
+    message: Message,
+    *,
+    subject: str,
+    body: str,
+    errors: list[str] | None = None,
+    override: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    report = selectors.coach(text=body, kind=message.kind)
     zone = user_zone(request.user)
     default_send = message.send_at or (
         datetime.combine(message.step.due, datetime.min.time().replace(hour=9), tzinfo=zone)
         if message.step is not None and message.step.due > timezone.localdate()
         else None
     )
+    findings = [_finding(body, f) for f in report.findings]
     context = {
         "message": message,
+        "subject": subject,
+        "body": body,
         "report": report,
-        "findings": [_finding(message.body, f) for f in report.findings],
-        "errors": errors,
-        "editable": message.state in EDITABLE_STATES,
+        "findings": findings,
+        "finding_count": len(findings),
+        "errors": errors or [],
+        "override": override,
+        "editable": selectors.changeable(message=message),
+        "scheduled": message.is_scheduled and selectors.waiting_in_outbox(message=message),
+        "personal_marks": templating.personal_marks(f"{subject}\n{body}"),
         "events": selectors.message_events(message=message),
         "send_at_value": timezone.localtime(default_send, zone).strftime("%Y-%m-%dT%H:%M")
         if default_send
@@ -82,8 +123,35 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
         "zone": str(zone),
         "mailto": _mailto(message),
         "coach_url": reverse("messaging:coach", args=[message.pk]),
+        "envelope": selectors.envelope_address(message=message),
+        "subject_max": SUBJECT_MAX,
+        "body_max": BODY_MAX,
     }
-    return render(request, "messaging/edit.html", context)
+    return render(request, "messaging/edit.html", context, status=status)
+
+
+def _confirm(
+    request: OrgRequest, message: Message, action: str, *, send_at: datetime | None = None
+) -> HttpResponse:
+    """The question before an action that reaches a client or cannot be undone; its button posts again."""
+    target = reverse(
+        "messaging:edit" if action in ("send-now", "schedule") else "messaging:mark", args=[message.pk]
+    )
+    context = {
+        "message": message,
+        "action": action,
+        "button": CONFIRM[action],
+        "target": target,
+        "send_at": send_at,
+        "send_at_value": request.POST.get("send_at", ""),
+        "send_anyway": request.POST.get("send_anyway") == "1",
+        "envelope": selectors.envelope_address(message=message),
+    }
+    return render(request, "messaging/confirm.html", context)
+
+
+def _after_send(message: Message) -> HttpResponse:
+    return redirect("messaging:board", exit_pk=message.exit_id) if message.exit_id else redirect("home")
 
 
 def _send_at(request: OrgRequest) -> datetime | None:
@@ -93,8 +161,13 @@ def _send_at(request: OrgRequest) -> datetime | None:
     try:
         naive = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"“{raw}” is not a date and time; use the picker or YYYY-MM-DDTHH:MM.") from None
-    return naive.replace(tzinfo=user_zone(request.user)) if naive.tzinfo is None else naive
+        raise services.MessageRefused(
+            f"“{raw}” is not a date and time; use the picker or YYYY-MM-DDTHH:MM."
+        ) from None
+    when = naive.replace(tzinfo=user_zone(request.user)) if naive.tzinfo is None else naive
+    if when <= timezone.now():
+        raise services.MessageRefused("That time has passed: choose a time ahead, or use “Send now”.")
+    return when
 
 
 def _finding(text: str, finding: object) -> dict[str, object]:
@@ -116,7 +189,7 @@ def coach(request: OrgRequest, pk: int) -> HttpResponse:
     message = _message(request, pk)
     try:
         payload = json.loads(request.body or b"{}")
-        text = str(payload.get("body", ""))[:MAX_BODY]
+        text = str(payload.get("body", ""))[:BODY_MAX]
     except (ValueError, AttributeError):
         return JsonResponse({"error": 'Send JSON: {"body": "…"}.'}, status=400)
     report = selectors.coach(text=text, kind=message.kind)
@@ -151,8 +224,12 @@ def eml(request: OrgRequest, pk: int) -> HttpResponse:
 @org_required
 @require_POST
 def mark(request: OrgRequest, pk: int) -> HttpResponse:
+    """What the user did outside goodterms (sent it, called, a reply), undoing it, and the decisions on an
+    uncertain or failed message. Those that reach a client or cannot be undone are confirmed first."""
     message = _message(request, pk)
     action = request.POST.get("action", "")
+    if action in CONFIRM and request.POST.get("confirm") != "1":
+        return _confirm(request, message, action)
     try:
         if action == "email-instead":
             replacement = services.message_email_instead(message=message, user=request.user)
@@ -160,14 +237,19 @@ def mark(request: OrgRequest, pk: int) -> HttpResponse:
             return redirect("messaging:edit", pk=replacement.pk)
         if action == "confirm-delivered":
             services.message_confirm_delivered(message=message, user=request.user)
+            note = "Marked as delivered."
         elif action == "resend":
-            services.message_resend(message=message, user=request.user)
+            note = services.message_resend(message=message, user=request.user)
+        elif action.startswith("undo-"):
+            services.message_unmark(message=message, user=request.user, action=action.removeprefix("undo-"))
+            note = services.UNDO[action.removeprefix("undo-")]
         else:
             services.message_mark(message=message, user=request.user, action=action)
+            note = services.MARKS.get(action, "Done.")
     except services.MessageRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, services.MARKS.get(action, "Done."))
-    if message.exit_id:
+        messages.success(request, note)
+    if message.exit_id and request.POST.get("back") != "edit":
         return redirect("messaging:board", exit_pk=message.exit_id)
     return redirect("messaging:edit", pk=message.pk)

@@ -8,8 +8,22 @@
   const preview = document.getElementById("coach-preview");
   const list = document.getElementById("coach-findings");
   const politeness = document.getElementById("coach-politeness");
+  const count = document.getElementById("coach-count");
+  const subject = document.getElementById("id_subject");
   let timer = null;
   let asked = 0;
+
+  // The server counts characters (Unicode code points); JavaScript strings count UTF-16 units, in which an
+  // emoji or another character outside the basic plane takes two. Offsets are converted before any slicing.
+  function utf16Offsets(text) {
+    const offsets = [0];
+    let at = 0;
+    for (const char of text) {
+      at += char.length;
+      offsets.push(at);
+    }
+    return offsets;
+  }
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -30,9 +44,14 @@
   }
 
   function show(report, text) {
-    politeness.textContent = report.politeness.toFixed(2);
+    politeness.textContent = report.politeness === null ? "not scored" : report.politeness.toFixed(2);
+    const offsets = utf16Offsets(text);
     const findings = report.findings
-      .map((f) => Object.assign({}, f, { words: text.slice(f.start, f.end) }))
+      .map((f) => {
+        const start = offsets[f.start] ?? text.length;
+        const end = offsets[f.end] ?? text.length;
+        return Object.assign({}, f, { start, end, words: text.slice(start, end) });
+      })
       .sort((a, b) => a.start - b.start);
     // The preview: the text with each finding's words marked (overlapping findings: the first one wins).
     preview.textContent = "";
@@ -62,7 +81,9 @@
       }
       list.append(item);
     });
+    // The live region says exactly what the list shows.
     document.getElementById("coach-status").dataset.findings = String(findings.length);
+    count.textContent = findings.length + (findings.length === 1 ? " finding" : " findings");
   }
 
   async function check() {
@@ -85,6 +106,20 @@
   body.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(check, 250);
+  });
+
+  // Nothing typed is lost by leaving: the browser asks first while the text differs from what was saved.
+  const saved = { body: body.value, subject: subject ? subject.value : "" };
+  let submitting = false;
+  form.addEventListener("submit", () => {
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    const changed = body.value !== saved.body || (subject && subject.value !== saved.subject);
+    if (changed && !submitting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
   check();
 })();
