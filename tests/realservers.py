@@ -46,14 +46,16 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = WAIT_SECO
 class SmtpServer:
     """The sink in its own process; stop() and start() again on the same port, as a mail server restarts."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, smtputf8: bool = False) -> None:
         self.port = free_port()
         self.out = out
+        self.smtputf8 = smtputf8
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(SINK), "--port", str(self.port), "--out", str(self.out)],
+            [sys.executable, str(SINK), "--port", str(self.port), "--out", str(self.out)]
+            + (["--smtputf8"] if self.smtputf8 else []),
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import email
+import email.policy
 import json
 import os
 import signal
@@ -37,16 +38,17 @@ class Sink:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.content if isinstance(envelope.content, bytes) else b""
-        parsed: MimeMessage = email.message_from_bytes(content)
+        parsed: MimeMessage = email.message_from_bytes(content, policy=email.policy.SMTPUTF8)
         record: dict[str, Any] = {
             "mail_from": envelope.mail_from,
+            "mail_options": list(envelope.mail_options),
             "rcpt_tos": list(envelope.rcpt_tos),
-            "message_id": parsed["Message-ID"],
-            "to": parsed.get_all("To"),
+            "message_id": str(parsed["Message-ID"]),
+            "to": [str(value) for value in parsed.get_all("To") or []],
             "cc": parsed.get_all("Cc"),
-            "from": parsed["From"],
-            "date": parsed["Date"],
-            "subject": parsed["Subject"],
+            "from": str(parsed["From"]),
+            "date": str(parsed["Date"]),
+            "subject": str(parsed["Subject"]),
             "content_type": parsed.get_content_type(),
             "body": parsed.get_payload(decode=True).decode() if not parsed.is_multipart() else None,  # type: ignore[union-attr]
         }
@@ -63,8 +65,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--smtputf8", action="store_true", help="offer SMTPUTF8 (addresses like josé@…)")
     args = parser.parse_args()
-    controller = Controller(Sink(args.out), hostname="127.0.0.1", port=args.port, server_hostname="sink.test")
+    controller = Controller(
+        Sink(args.out),
+        hostname="127.0.0.1",
+        port=args.port,
+        server_hostname="sink.test",
+        enable_SMTPUTF8=args.smtputf8,
+    )
     controller.start()
     print("ready", flush=True)
     signal.sigwait({signal.SIGTERM, signal.SIGINT})

@@ -125,7 +125,7 @@ def test_queue_assigns_a_message_id_writes_the_row_and_an_event(org_a, settings,
     assert row.state == Outbox.State.PENDING and row.organization_id == org_a.pk
     assert before <= row.next_attempt_at <= timezone.now()
     event = MessageEvent.objects.get(message=message)
-    assert event.text == "Queued." and event.user == alice
+    assert event.text == "On its way." and event.user == alice
 
 
 def test_send_at_is_stored_and_the_message_waits_for_it(org_a):
@@ -164,7 +164,7 @@ def test_send_one_sends_one_plain_text_email_to_exactly_one_person(org_a, settin
     stored, row = reload(message)
     assert stored.state == Message.State.SENT and stored.sent_at is not None
     assert row.state == Outbox.State.DONE and row.attempts == 1 and row.handed_over_at is not None
-    assert events(message) == ["Queued.", "Sending (attempt 1).", "Sent to dana0@acme.example."]
+    assert events(message) == ["On its way.", "Sending (attempt 1).", "Sent to dana0@acme.example."]
 
 
 def test_without_a_sender_the_default_from_address_is_used(org_a, settings):
@@ -273,7 +273,7 @@ def test_resend_reuses_the_message_id_and_the_outbox_row(org_a, alice, state):
     assert stored.state == Message.State.QUEUED and stored.last_error == ""
     assert again.state == Outbox.State.PENDING and again.attempts == 0
     assert again.handed_over_at is None and again.leased_by == ""
-    assert events(message)[-1] == "Queued again."
+    assert events(message)[-1] == "On its way again, with the same Message-ID."
     outbox.send_one("w1")
     assert mail.outbox[0].message()["Message-ID"] == first_id
 

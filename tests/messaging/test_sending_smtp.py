@@ -257,3 +257,54 @@ def test_sigterm_during_a_send_finishes_that_message_and_claims_nothing_new(work
     pending = Outbox.objects.filter(state=Outbox.State.PENDING)
     assert pending.count() == 2 and {row.attempts for row in pending} == {0}
     assert {row.leased_by for row in pending} == {""}
+
+
+# --- addresses done right: what the page says is what went in RCPT TO ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "on_the_wire"),
+    [
+        ("dana@straße.example", "dana@xn--strae-oqa.example"),  # IDNA 2003 would make it strasse.example
+        ("sig@ς.example", "sig@xn--3xa.example"),  # and this one to the plain sigma: another domain
+        ("Dana@Acme.Example", "Dana@acme.example"),
+    ],
+)
+def test_international_domains_go_where_they_were_typed(db, smtp_settings, typed, on_the_wire):
+    message = make_message(make_org(), to_email=typed)
+    queue(message)
+    assert outbox.send_one("w1") is True
+    [got] = smtp_settings.deliveries()
+    assert got["rcpt_tos"] == [on_the_wire]
+    message.refresh_from_db()
+    assert message.sent_to == on_the_wire  # byte for byte what the server was given
+    assert MessageEvent.objects.filter(message=message, text=f"Sent to {on_the_wire}.").exists()
+
+
+def test_a_non_ascii_local_part_goes_with_smtputf8_where_the_server_offers_it(db, settings, tmp_path):
+    server = SmtpServer(tmp_path / "utf8.jsonl", smtputf8=True)
+    server.start()
+    try:
+        settings.EMAIL_BACKEND = "goodterms.messaging.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        message = make_message(make_org(), to_email="josé@acme.example", to_name="José Núñez")
+        queue(message)
+        outbox.send_one("w1")
+        [got] = server.deliveries()
+    finally:
+        server.stop()
+    assert got["rcpt_tos"] == ["josé@acme.example"] and "SMTPUTF8" in got["mail_options"]
+    assert got["to"] == ["José Núñez <josé@acme.example>"]
+    assert Message.objects.get(pk=message.pk).sent_to == "josé@acme.example"
+
+
+def test_a_non_ascii_local_part_is_refused_in_words_by_a_server_without_smtputf8(db, smtp_settings):
+    message = make_message(make_org(), to_email="josé@acme.example")
+    queue(message)
+    outbox.send_one("w1")
+    message.refresh_from_db()
+    assert message.state == Message.State.FAILED
+    assert "does not offer SMTPUTF8" in message.last_error and "josé@acme.example" in message.last_error
+    assert smtp_settings.deliveries() == []

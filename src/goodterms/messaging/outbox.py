@@ -114,8 +114,11 @@ def queue(
                 "last_error": "",
             },
         )
-        when = f" to send at {timezone.localtime(send_at):%Y-%m-%d %H:%M %Z}" if send_at else ""
-        record_event(row, ("Queued again" if resending else "Queued") + when + ".", user=user, at=now)
+        if send_at is not None:
+            text = f"Scheduled for {timezone.localtime(send_at):%Y-%m-%d %H:%M %Z}."
+        else:
+            text = "On its way again, with the same Message-ID." if resending else "On its way."
+        record_event(row, text, user=user, at=now)
     for name in ("message_id", "state", "send_at", "last_error", "held_reason", "updated_at"):
         setattr(message, name, getattr(row, name))
 
