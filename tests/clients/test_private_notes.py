@@ -85,3 +85,14 @@ def test_the_upgrade_moves_imported_notes_and_leaves_typed_ones(org_a):
     assert (typed.together_notes, typed.private_notes, typed.notes_moved) == ("the relaunch", "", False)
     assert (imported.together_notes, imported.private_notes) == ("", "Met at Web Summit 2023.")
     assert imported.notes_moved
+
+
+def test_address_fields_are_text_so_the_browser_cannot_rewrite_the_domain(web_alice, acme):
+    """<input type="email"> makes browsers convert straße.example to strasse.example before sending."""
+    page = web_alice.get(reverse("clients:contact-create", args=[acme.pk])).content.decode()
+    assert 'type="email"' not in page and 'inputmode="email"' in page
+    web_alice.post(
+        reverse("clients:contact-create", args=[acme.pk]),
+        {"name": "José Núñez", "email": "josé@acme.example", "preferred_channel": "email"},
+    )
+    assert acme.contacts.get(name="José Núñez").email == "josé@acme.example"  # sent later with SMTPUTF8

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from goodterms.accounts import ratelimit
 from goodterms.accounts.models import Organization, User
-from goodterms.common.validators import validate_email_address, validate_single_line
+from goodterms.common.validators import EmailAddressInput, validate_email_address, validate_single_line
 
 
 class PasswordPairMixin(forms.Form):
@@ -44,7 +44,7 @@ class SetupForm(PasswordPairMixin):
         label="Your email",
         max_length=254,
         validators=[validate_email_address],
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=EmailAddressInput(),
     )
     field_order = ["organization_name", "name", "email", "password1", "password2"]
 
@@ -60,7 +60,7 @@ class InviteForm(forms.Form):
         label="Email of the person to invite",
         max_length=254,
         validators=[validate_email_address],
-        widget=forms.EmailInput(),
+        widget=EmailAddressInput({"autocomplete": "off"}),
     )
 
     def clean_email(self) -> str:

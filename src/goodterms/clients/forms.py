@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 
 from goodterms.clients import importing
 from goodterms.clients.models import Client, Contact, normalize_tags
-from goodterms.common.validators import normalize_email_address, validate_single_line
+from goodterms.common.validators import EmailAddressInput, normalize_email_address, validate_single_line
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -35,7 +35,7 @@ class ClientForm(forms.ModelForm[Client]):
 
 
 class ContactForm(forms.ModelForm[Contact]):
-    email = forms.CharField(required=False, max_length=254, widget=forms.EmailInput())
+    email = forms.CharField(required=False, max_length=254, widget=EmailAddressInput())
 
     class Meta:
         model = Contact

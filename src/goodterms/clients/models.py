@@ -61,7 +61,9 @@ def normalize_tags(raw: str) -> str:
 class Contact(OrgOwned):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
-    email = models.EmailField(max_length=254, blank=True)
+    # Text, not EmailField: Django's address check refuses a local part like josé@, which goodterms sends with
+    # SMTPUTF8; the forms and the importer check addresses with goodterms.lib.checks instead.
+    email = models.CharField(max_length=254, blank=True)
     phone = models.CharField(max_length=50, blank=True)
     role = models.CharField("role or title", max_length=200, blank=True)
     preferred_channel = models.CharField(

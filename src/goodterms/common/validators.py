@@ -3,6 +3,7 @@ the outbox refuse, in the same words."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from goodterms.lib import checks
@@ -24,3 +25,14 @@ def normalize_email_address(value: str) -> str:
 
 def validate_email_address(value: str) -> None:
     normalize_email_address(value)
+
+
+class EmailAddressInput(forms.TextInput):
+    """An address field as text with the email keyboard, not <input type="email">: browsers convert an
+    international domain in such a field with the old IDNA 2003 rules (straße.example becomes
+    strasse.example, another domain) before the form is sent, and refuse a local part like josé@."""
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(
+            {"inputmode": "email", "autocomplete": "email", "spellcheck": "false", **(attrs or {})}
+        )

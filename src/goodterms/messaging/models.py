@@ -67,9 +67,9 @@ class Message(OrgOwned):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     # Exactly one recipient, by construction: one name and one address, never a list.
     to_name = models.CharField(max_length=200)
-    to_email = models.EmailField(max_length=254, blank=True)
+    to_email = models.CharField(max_length=254, blank=True)  # checked by lib.checks, as Contact.email
     from_name = models.CharField(max_length=200, blank=True)
-    from_email = models.EmailField(max_length=254, blank=True)
+    from_email = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=SUBJECT_MAX, blank=True)
     body = models.TextField(blank=True)
     # Assigned when the message is queued and reused on every retry, so a resend is recognisably the same.

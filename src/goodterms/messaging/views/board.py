@@ -46,9 +46,9 @@ def draft_goodbyes(request: OrgRequest, exit_pk: int) -> HttpResponse:
         messages.error(request, refused.message)
         return redirect("messaging:board", exit_pk=exit_.pk)
     if drafted.created:
-        messages.success(
-            request, f"{len(drafted.created)} personal goodbye(s) drafted: read each one before sending."
-        )
+        count = len(drafted.created)
+        what = "one personal goodbye" if count == 1 else f"{count} personal goodbyes"
+        messages.success(request, f"Drafted {what}: read each one before sending.")
     for problem in drafted.problems:
         messages.warning(request, problem)
     return redirect("messaging:board", exit_pk=exit_.pk)

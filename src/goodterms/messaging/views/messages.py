@@ -18,7 +18,7 @@ from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.models import user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.lib.vocabulary import Channel
-from goodterms.messaging import outbox, selectors, services
+from goodterms.messaging import gate, outbox, selectors, services
 from goodterms.messaging.models import BODY_MAX, SUBJECT_MAX, Message
 
 
@@ -63,6 +63,9 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
                 if action == "schedule" and send_at is None:
                     raise services.MessageRefused("Choose when to send it, or use “Send now”.")
                 if request.POST.get("confirm") != "1":
+                    # Ask only what the gate would let through: a refusal is said now, not after "Yes".
+                    if message.state != Message.State.QUEUED:
+                        gate.clear(message, send_anyway=request.POST.get("send_anyway") == "1")
                     return _confirm(request, message, action, send_at=send_at)
                 note = services.message_send(
                     message=message,
@@ -83,6 +86,9 @@ def edit(request: OrgRequest, pk: int) -> HttpResponse:
         except services.MessageRefused as refused:
             messages.error(request, refused.message)
             errors, override = refused.errors, refused.override
+        except gate.GateRefused as refused:
+            messages.error(request, refused.message)
+            errors, override = list(refused.errors), refused.override
     return _page(request, message, subject=subject, body=body, errors=errors, override=override)
 
 
