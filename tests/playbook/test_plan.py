@@ -314,7 +314,7 @@ def test_plan_step_raises_key_error_for_an_unknown_key(house: Playbook):
         ("me", "conflict", False, True, "sour"),
         ("client", "client-decision", True, True, "sour"),
         ("client", "fee-change", True, False, "client-ended"),
-        ("me", "fit", True, False, "money-change"),
+        ("me", "fit", True, False, "i-am-ending"),  # an ending, with the longer notice
         ("mutual", "fee-change", False, False, "money-change"),
         ("me", "management-change", False, False, "money-change"),
         ("mutual", "project-complete", False, False, "project-complete"),
@@ -325,6 +325,14 @@ def test_plan_step_raises_key_error_for_an_unknown_key(house: Playbook):
 def test_choose_playbook_id(initiated_by: str, reason: str, money: bool, sour: bool, expected: str):
     assert choose_playbook_id(initiated_by, reason, money, sour) == expected
     assert expected in SITUATIONS
+
+
+def test_the_choice_says_why():
+    from goodterms.playbook import choose_playbook
+
+    ending = choose_playbook("me", "capacity", True, False)
+    assert ending.playbook_id == "i-am-ending" and "longer notice" in ending.why
+    assert "carry on or part ways" in choose_playbook("me", "fee-change", True, False).why
 
 
 def test_facts_outside_the_closed_sets_are_refused(house: Playbook):

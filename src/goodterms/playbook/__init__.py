@@ -23,7 +23,7 @@ from goodterms.playbook.business_days import (
     is_business_day,
     next_business_day,
 )
-from goodterms.playbook.engine import choose_playbook_id, plan, step_status
+from goodterms.playbook.engine import Choice, choose_playbook, choose_playbook_id, plan, step_status
 from goodterms.playbook.loading import PlaybookError, house_rule_problems, shipped_playbook_files
 from goodterms.playbook.loading import load_playbook as _load_playbook
 from goodterms.playbook.loading import load_playbooks as _load_playbooks
@@ -64,6 +64,7 @@ __all__ = [
     "STATUSES",
     "UNITS",
     "WARNING_CODES",
+    "Choice",
     "Condition",
     "Contact",
     "ExitFacts",
@@ -77,6 +78,7 @@ __all__ = [
     "Step",
     "UnknownCountry",
     "add_days",
+    "choose_playbook",
     "choose_playbook_id",
     "default_playbooks",
     "describe_day",

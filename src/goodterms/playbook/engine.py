@@ -8,6 +8,7 @@ lost in a recomputation: a done step that the new facts no longer call for stays
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from goodterms.lib.vocabulary import Initiator, Phase, Reason, Situation, StepStatus, contact_step_key
@@ -28,22 +29,43 @@ from goodterms.playbook.model import (
 )
 from goodterms.playbook.notice import notice_warnings, required_notice_days
 
-__all__ = ["choose_playbook_id", "plan", "step_status"]
+__all__ = ["Choice", "choose_playbook", "choose_playbook_id", "plan", "step_status"]
 
 KEPT_WHY = "Done earlier, for a step this plan no longer has. It stays here so that nothing you did is lost."
 
 
-def choose_playbook_id(initiated_by: str, reason: str, money_affected: bool, sour: bool) -> str:
-    """The shipped playbook for a situation; the first rule that fits wins."""
+@dataclass(frozen=True)
+class Choice:
+    """The shipped playbook a situation calls for, and why, in words the start form can show."""
+
+    playbook_id: str
+    why: str
+
+
+def choose_playbook(initiated_by: str, reason: str, money_affected: bool, sour: bool) -> Choice:
+    """The shipped playbook for a situation; the first rule that fits wins.
+
+    Money being affected alone does not make a money change: ending the work, with or without a fee
+    involved, is an ending, and the notice rules give it the longer notice. The money-change playbook is for
+    a change of fees or of who manages the work, after which the client may carry on or part ways."""
     if sour:
-        return Situation.SOUR
+        return Choice(Situation.SOUR, "the relationship has gone sour: frank, short and professional")
     if initiated_by == Initiator.CLIENT:
-        return Situation.CLIENT_ENDED
-    if money_affected or reason in (Reason.FEE_CHANGE, Reason.MANAGEMENT_CHANGE):
-        return Situation.MONEY_CHANGE
+        return Choice(Situation.CLIENT_ENDED, "the client ended it: thank them and hear them out")
+    if reason in (Reason.FEE_CHANGE, Reason.MANAGEMENT_CHANGE):
+        return Choice(
+            Situation.MONEY_CHANGE,
+            "your fees or who manages the work are changing: the client chooses to carry on or part ways",
+        )
     if reason == Reason.PROJECT_COMPLETE:
-        return Situation.PROJECT_COMPLETE
-    return Situation.I_AM_ENDING
+        return Choice(Situation.PROJECT_COMPLETE, "the project is complete: wrap it up and say goodbye")
+    longer = " (money is affected, so the notice rules ask for the longer notice)" if money_affected else ""
+    return Choice(Situation.I_AM_ENDING, "you are ending the work" + longer)
+
+
+def choose_playbook_id(initiated_by: str, reason: str, money_affected: bool, sour: bool) -> str:
+    """choose_playbook()'s id alone."""
+    return choose_playbook(initiated_by, reason, money_affected, sour).playbook_id
 
 
 def _check(facts: ExitFacts) -> str | None:
