@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
-from goodterms.accounts.models import Invitation, Organization, User
+from goodterms.accounts.models import Invitation, Organization, User, UserSession
 from goodterms.accounts.services import invitation_create
 from goodterms.clients.models import Client, Contact, ImportBatch
 from goodterms.exits import services as exit_services
@@ -38,6 +38,7 @@ class OrgData:
     batch: ImportBatch | None = None
     exit: Exit | None = None
     message: Message | None = None
+    session: UserSession | None = None
     secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
 
     @property
@@ -123,6 +124,7 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
         organization=org, kind="goodbye", subject=template_subject, body="Hello {{ first_name }}"
     )
     data.secrets_ |= {subject, template_subject}
+    data.session = UserSession.objects.create(user=owner)
     return data
 
 
@@ -159,6 +161,11 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "messaging:eml": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
     "messaging:mark": lambda b: {"pk": b.message.pk},  # type: ignore[union-attr]
     "remove-member": lambda b: {"pk": b.owner.pk},
+    "deactivate-member": lambda b: {"pk": b.owner.pk},
+    "reactivate-member": lambda b: {"pk": b.owner.pk},
+    "member-role": lambda b: {"pk": b.owner.pk},
+    "transfer-ownership": lambda b: {"pk": b.owner.pk},
+    "session-revoke": lambda b: {"pk": b.session.pk},  # type: ignore[union-attr]
 }
 
 # Pages that list, search or export: they must show none of org B's names or emails.
@@ -175,6 +182,9 @@ LIST_URLS = {
     "exits:dashboard",
     "exits:calendar",
     "messaging:templates",
+    "sessions",
+    "security-log",
+    "password-change",
 }
 
 # Pages of the signed-in organization's own settings, named by a kind rather than an id: org A's page must
@@ -182,7 +192,18 @@ LIST_URLS = {
 KIND_URLS = {"messaging:template-edit": {"kind": "goodbye"}, "messaging:template-reset": {"kind": "goodbye"}}
 
 # Pages that hold no organization's data (or, for the invitation, are reached only with its secret token).
-PUBLIC_URLS = {"setup", "login", "logout", "healthz", "accept-invitation", "invite", "exits:feed"}
+PUBLIC_URLS = {
+    "setup",
+    "login",
+    "logout",
+    "healthz",
+    "accept-invitation",
+    "invite",
+    "exits:feed",
+    "password-reset",
+    "password-reset-confirm",
+    "sessions-revoke-others",  # a POST that ends the signed-in user's own other sessions: no id to guess
+}
 
 
 def _url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
@@ -211,7 +232,8 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
         sorted(Client.objects.filter(organization=data.org).values_list("name", "status", "archived_at")),
         sorted(Contact.objects.filter(organization=data.org).values_list("name", "email")),
         Invitation.objects.filter(organization=data.org).count(),
-        User.objects.filter(organization=data.org).count(),
+        sorted(User.objects.filter(organization=data.org).values_list("email", "role", "is_active")),
+        UserSession.objects.filter(user__organization=data.org).count(),
         list(ImportBatch.objects.filter(organization=data.org).values_list("committed_at", flat=True)),
         sorted(Exit.objects.filter(organization=data.org).values_list("state", "notice_date", "end_date")),
         sorted(

@@ -19,11 +19,12 @@ from django.utils import timezone
 from goodterms import playbook
 from goodterms.accounts.models import Organization, User, hash_token
 from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.accounts.securitylog import security_event
 from goodterms.clients.models import Client
 from goodterms.exits import selectors
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Feeling, Phase
+from goodterms.lib.vocabulary import Feeling, Phase, SecurityEvent
 
 
 class ExitNotPossible(Refused):
@@ -345,11 +346,16 @@ def calendar_feed_create(*, org: Organization, user: User) -> str:
     """The user's one private feed with a new token (the old address stops working at once). Returns the
     token, to show once: only its hash is stored."""
     token = CalendarFeed.new_token()
-    scoped(CalendarFeed, org).update_or_create(
-        user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
-    )
+    with transaction.atomic():
+        scoped(CalendarFeed, org).update_or_create(
+            user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+        )
+        security_event(SecurityEvent.FEED_CREATED, org=org, actor=user)
     return token
 
 
 def calendar_feed_revoke(*, org: Organization, user: User) -> None:
-    scoped(CalendarFeed, org).filter(user=user).delete()
+    with transaction.atomic():
+        deleted, _ = scoped(CalendarFeed, org).filter(user=user).delete()
+        if deleted:
+            security_event(SecurityEvent.FEED_REVOKED, org=org, actor=user)

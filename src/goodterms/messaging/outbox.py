@@ -25,9 +25,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.accounts.securitylog import security_event
 from goodterms.lib import checks
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Channel
+from goodterms.lib.vocabulary import Channel, SecurityEvent
 from goodterms.messaging.models import Message, MessageEvent, Outbox
 
 log = logging.getLogger("goodterms.outbox")
@@ -337,6 +338,7 @@ def _mark_uncertain_once(now: datetime) -> bool:
             state=Message.State.UNCERTAIN, last_error=text, updated_at=now
         )
         record_event(row.message, "Delivery uncertain: " + text, at=now)
+        security_event(SecurityEvent.SEND_UNCERTAIN, org=row.message.organization, message=row.message_id)
     return True
 
 
@@ -419,6 +421,8 @@ def _fail(row: Outbox, worker_id: str, failure: SendFailure) -> None:
             state=message_state, last_error=failure.text, updated_at=now
         )
         record_event(message, event, at=now)
+        if failure.handed_over:
+            security_event(SecurityEvent.SEND_UNCERTAIN, org=message.organization, message=message.pk)
     log.info("outbox: message %s: %s", message.pk, event)
 
 

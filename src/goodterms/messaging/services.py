@@ -18,13 +18,14 @@ from django.utils import timezone
 from goodterms import templating, tone
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.accounts.securitylog import security_event
 from goodterms.clients.models import Contact
 from goodterms.exits import selectors as exit_selectors
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib import checks
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel
+from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel, SecurityEvent
 from goodterms.messaging import outbox, selectors
 from goodterms.messaging.models import DONE_STATES, EDITABLE_STATES, Message, MessageTemplate
 
@@ -372,10 +373,14 @@ def template_save(*, org: Organization, kind: str, subject: str, body: str, user
                 "updated_by": user,
             },
         )
+        security_event(SecurityEvent.TEMPLATE_CHANGED, org=org, actor=user, kind=kind, reset=False)
     return row
 
 
 def template_reset(*, org: Organization, kind: str) -> bool:
     """Go back to the shipped default for `kind`; False when `org` had not changed it."""
-    deleted, _by_model = scoped(MessageTemplate, org).filter(kind=kind).delete()
+    with transaction.atomic():
+        deleted, _by_model = scoped(MessageTemplate, org).filter(kind=kind).delete()
+        if deleted:
+            security_event(SecurityEvent.TEMPLATE_CHANGED, org=org, kind=kind, reset=True)
     return deleted > 0
