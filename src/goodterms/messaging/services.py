@@ -28,6 +28,7 @@ from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel, SecurityEvent
 from goodterms.messaging import outbox, selectors
 from goodterms.messaging.models import DONE_STATES, EDITABLE_STATES, Message, MessageTemplate
+from goodterms.messaging.restore import RESTORED_REASON
 
 log = logging.getLogger("goodterms.messaging")
 
@@ -200,6 +201,7 @@ def held_notices_release(*, exit_: Exit | None = None) -> int:
     held = (
         (across_orgs(Message) if exit_ is None else scoped(Message, exit_.organization).filter(exit=exit_))
         .filter(state=Message.State.HELD)
+        .exclude(held_reason=RESTORED_REASON)  # held after a restore: only the user releases those
         .select_related("exit", "organization")
     )
     released = 0
