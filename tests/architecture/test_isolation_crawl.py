@@ -136,6 +136,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "clients:contact-create": lambda b: {"pk": b.clients[0].pk},
     "clients:contact-edit": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
     "clients:contact-delete": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
+    "clients:contact-export": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
     "clients:import-map": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-preview": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-commit": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]

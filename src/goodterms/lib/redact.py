@@ -1,6 +1,6 @@
 """Secrets kept out of logs and out of shown settings: plain Python, for the access log and every logger.
 
-A link's secret (an invitation, a password reset, a calendar feed) is a path segment of 32 or more URL-safe
+A link's secret (an invitation, a password reset, a calendar feed) is a run of 40 or more URL-safe
 characters; goodterms' own ids are numbers and its words are short, so nothing else is that long. A URL's
 password (`postgres://user:secret@host`) is masked wherever a URL is shown.
 """
@@ -11,8 +11,9 @@ import logging
 import re
 
 REDACTED = "[redacted]"
-# A token as secrets.token_urlsafe() makes it: 43 characters for 32 bytes; 32 is the shortest we issue.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,}")
+# A token as secrets.token_urlsafe(32) makes it: 43 characters. 40 and more are redacted, which leaves a
+# request id (32 hexadecimal digits, as goodterms and nginx make them) readable.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{40,}")
 # `scheme://user:password@` in any text: the password is replaced, the rest is kept to help the reader.
 _URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s]+)(?P<at>@)", re.I)
 
