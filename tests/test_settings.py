@@ -169,3 +169,30 @@ def test_the_error_page_masks_url_passwords(rf, settings):
     assert _MAIL_SECRET not in html
     assert "postgres://goodterms:[redacted]@db.example.org" in html  # the page is real; the secret is gone
     assert not hasattr(gt_settings, "DATABASE_URL"), "the database URL is not a setting that can be shown"
+
+
+def test_the_documented_limits_are_the_defaults():
+    """SECURITY.md's table of limits: these are the values a server gets when it sets none."""
+    assert (
+        gt_settings.LOGIN_FAILURES_PER_USERNAME_AND_IP,
+        gt_settings.LOGIN_FAILURES_PER_IP,
+        gt_settings.LOGIN_FAILURES_PER_ACCOUNT,
+        gt_settings.LOGIN_FAILURE_WINDOW_SECONDS,
+    ) == (5, 50, 20, 900)
+    assert (gt_settings.SESSION_IDLE_SECONDS, gt_settings.SESSION_MAX_SECONDS) == (2 * 3600, 7 * 86400)
+    assert gt_settings.SESSION_COOKIE_AGE == gt_settings.SESSION_MAX_SECONDS
+    assert (gt_settings.PASSWORD_RESET_MINUTES, gt_settings.PASSWORD_RESETS_PER_HOUR) == (60, 3)
+    assert gt_settings.INVITATION_DAYS == 7
+    assert gt_settings.SESSION_COOKIE_HTTPONLY and gt_settings.CSRF_COOKIE_HTTPONLY
+    assert gt_settings.SESSION_COOKIE_SAMESITE == "Lax"
+    # Django's default password hasher (PBKDF2) is kept: goodterms' settings do not replace it.
+    assert not hasattr(gt_settings, "PASSWORD_HASHERS")
+
+
+def test_link_tokens_carry_256_random_bits():
+    from goodterms.accounts.models import Invitation
+    from goodterms.exits.models import CalendarFeed
+
+    for token in (Invitation.new_token(), CalendarFeed.new_token()):
+        assert len(token) == 43  # secrets.token_urlsafe(32): 32 random bytes
+    assert len({Invitation.new_token() for _ in range(100)}) == 100

@@ -303,8 +303,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# No page tells another site where the user came from: token pages above all (common/headers.py).
-SECURE_REFERRER_POLICY = "no-referrer"
+# No page tells another site where the user came from; token pages send no path even to this site
+# (common/headers.py says why not no-referrer: browsers then send `Origin: null`, which CSRF must refuse).
+SECURE_REFERRER_POLICY = "same-origin"
 # The debug page and error reports mask URL passwords (DATABASE_URL, EMAIL_URL) as well as Django's own list.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "goodterms.common.reporting.MaskingReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "goodterms.common.reporting.MaskingExceptionReporter"

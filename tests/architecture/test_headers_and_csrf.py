@@ -65,7 +65,8 @@ def test_every_page_has_the_security_headers_and_no_inline_script(web_alice, vis
             where = f"GET {url} ({name}) as {'alice' if http is web_alice else 'a visitor'}"
             assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, where
             assert "unsafe-inline" not in response["Content-Security-Policy"]
-            assert response["Referrer-Policy"] == "no-referrer", where
+            expected = "strict-origin" if name in TOKEN_URLS else "same-origin"
+            assert response["Referrer-Policy"] == expected, where
             assert "no-store" in response["Cache-Control"], where
             assert response["X-Content-Type-Options"] == "nosniff", where
             assert response["X-Frame-Options"] == "DENY", where
@@ -86,6 +87,12 @@ def test_downloads_and_token_pages_are_not_stored(web_alice, crawl_data):
         response = web_alice.get(url)
         assert response.status_code == 200, name
         assert "no-store" in response["Cache-Control"], name
+    feed = web_alice.post("/exits/calendar/", {"action": "create"}).content.decode()
+    found = re.search(r"http://testserver(/exits/calendar/[^\"\s]+\.ics)", feed)
+    assert found
+    calendar = HttpClient().get(found.group(1))
+    assert calendar.status_code == 200 and calendar["Content-Type"].startswith("text/calendar")
+    assert "no-store" in calendar["Cache-Control"] and calendar["Referrer-Policy"] == "strict-origin"
 
 
 def test_static_files_may_be_cached(rf):
