@@ -131,3 +131,11 @@ def test_ownership_is_handed_over_and_an_organization_always_keeps_an_owner(web_
 def test_roles_and_deactivation_are_the_owners_only(web_bob, alice):
     for action in ("deactivate", "role", "transfer", "reactivate"):
         assert web_bob.post(f"/members/{alice.pk}/{action}/", {"role": "member"}).status_code == 403
+
+
+def test_when_the_invitation_email_fails_the_link_is_there_to_copy(web_alice, smtp_settings):
+    smtp_settings.stop()
+    response = web_alice.post("/members/invite/", {"email": "jo@alpha.example"})
+    assert response.status_code == 200
+    assert b"could not be sent" in response.content
+    assert re.search(r'value="http://testserver/invite/[^"]+/"', response.content.decode())

@@ -112,3 +112,16 @@ def test_an_old_unused_link_is_removed_by_housekeeping(alice):
     housekeeping()
     assert not PasswordReset.objects.exists()
     assert not UserSession.objects.filter(created_at__lt=timezone.now() - timedelta(days=29)).exists()
+
+
+def test_a_malformed_address_gets_the_same_answer(db, org_a):
+    for value in ("a@b@c", "not an address", "x" * 300):
+        response = HttpClient().post("/password-reset/", {"email": value})
+        assert response.status_code in (200, 400)
+    assert mail.outbox == []
+
+
+def test_a_reset_email_the_mail_server_refuses_is_logged_not_an_error(alice, smtp_settings, settings):
+    smtp_settings.stop()  # the mail server is down
+    response = HttpClient().post("/password-reset/", {"email": alice.email})
+    assert response.status_code == 200 and b"If an account uses that address" in response.content

@@ -324,7 +324,10 @@ def password_reset_request(*, email: str, site: str, ip: str) -> bool:
 
     Returns False only when the limit of requests for this address or from this ip is reached; the page says
     the same either way, so it never tells who has an account. `site` is `https://host` for the link."""
-    email = checks.normalize_email(email).lower() if "@" in email else email.strip().lower()
+    try:
+        email = checks.normalize_email(email).lower()
+    except checks.InvalidValue:
+        email = email.strip().lower()  # no account has it; the answer is the same as for any other
     hour = timedelta(hours=1)
     if not ratelimit.take(f"reset:{email}", settings.PASSWORD_RESETS_PER_HOUR, window=hour):
         return False

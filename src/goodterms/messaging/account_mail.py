@@ -48,4 +48,7 @@ def send_account_mail(sender: Any, *, to: str, subject: str, text: str, **_: Any
         text_of = failure.message if isinstance(failure, outbox.NotSendable) else failure.text
         log.warning("outbox: an account email could not be sent: %s", text_of)
         return False
+    except (OSError, UnicodeError, ValueError) as error:  # an address the mail backend cannot encode
+        log.warning("outbox: an account email could not be sent: %s: %s", type(error).__name__, error)
+        return False
     return True
