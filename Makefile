@@ -6,22 +6,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Test processes (pytest-xdist): the machines have two cores; TEST_JOBS=1 for a quiet one, auto for a big one.
 TEST_JOBS ?= 2
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+# requirements.lock pins every package, the build tools included, with its hashes: `make lock` writes it.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --all-build-deps --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-quick lint format docs bench-web bench-tone bench-plan bench-send train-tone eval-tone clean
+.PHONY: help install lock run test test-quick lint format docs bench-web bench-tone bench-plan bench-send train-tone eval-tone clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 install: $(STAMP)  ## create .venv and install goodterms with its development tools
+
+lock: $(STAMP)  ## pin the dependencies of pyproject.toml, with hashes, into requirements.lock (ARGS=--upgrade: all to their newest)
+	$(PIP_COMPILE) $(ARGS) pyproject.toml
 
 run: $(STAMP)  ## set up and serve goodterms at http://127.0.0.1:8000 (PORT to change), with its worker
 	$(BIN)/goodterms run

@@ -3,6 +3,7 @@
 docs/settings.md lists every variable; tests/docs/test_documented.py keeps that list true.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -101,17 +102,87 @@ def email_settings(url: str, data_dir: Path) -> dict[str, Any]:
     )
 
 
-DATA_DIR = Path(env_str("GOODTERMS_DATA_DIR") or Path.cwd() / "var").resolve()
+def private_data_dir(path: Path) -> Path:
+    """The data dir, created (or tightened) to mode 0700: the database, backups and mail are inside.
+
+    Every file goodterms creates from here on is its owner's only (umask 077): the SQLite database and its
+    WAL, backups, `.eml` files, the secret key (tests/test_files.py)."""
+    os.umask(0o077)
+    path.mkdir(parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def trusted_proxies(raw: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """TRUSTED_PROXIES: addresses or networks (127.0.0.1, 10.0.0.0/8, ::1) whose forwarding headers count."""
+    networks = []
+    for item in raw:
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {item!r} is not an address or a network (like 127.0.0.1 or 10.0.0.0/8)"
+            ) from None
+    return networks
+
+
+def production_problems(
+    *, secret_key: str, email_url: str, allowed_hosts: list[str], debug: bool
+) -> list[str]:
+    """Why production mode must not start with these values, each with its fix (tests/test_settings.py)."""
+    problems = []
+    if not secret_key:
+        problems.append(
+            "SECRET_KEY is not set: set it to 50 random characters, for example the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    elif len(set(secret_key)) < 5 or len(secret_key) < 32:
+        problems.append("SECRET_KEY is too weak for production: use 50 random characters")
+    if not email_url:
+        problems.append(
+            "EMAIL_URL is not set, so mail would silently go to files: set "
+            "EMAIL_URL=smtp+tls://user:password@mail.example.org:587, or choose "
+            "EMAIL_URL=file:///path/to/folder or EMAIL_URL=console: on purpose"
+        )
+    if not allowed_hosts:
+        problems.append(
+            "ALLOWED_HOSTS is not set: name the host goodterms answers to, "
+            "ALLOWED_HOSTS=goodterms.example.org"
+        )
+    elif any("*" in host for host in allowed_hosts):
+        problems.append(
+            "ALLOWED_HOSTS contains '*', which answers any Host header (and so links in emails to any site): "
+            "name your host, ALLOWED_HOSTS=goodterms.example.org"
+        )
+    if debug:
+        problems.append("DEBUG=true shows code and settings on error pages: unset DEBUG in production")
+    return problems
+
+
+DATA_DIR = private_data_dir(Path(env_str("GOODTERMS_DATA_DIR") or Path.cwd() / "var").resolve())
 
 # Production mode: the app sits behind HTTPS. Turns on secure cookies, HSTS and the HTTPS redirect,
-# so that `goodterms manage check --deploy` passes with no warnings.
+# so that `goodterms manage check --deploy` passes with no warnings; and it refuses to start unsafely.
 HTTPS = env_bool("GOODTERMS_HTTPS")
 DEBUG = env_bool("DEBUG")
+if HTTPS:
+    _problems = production_problems(
+        secret_key=env_str("SECRET_KEY"),
+        email_url=env_str("EMAIL_URL"),
+        allowed_hosts=env_list("ALLOWED_HOSTS", []),
+        debug=DEBUG,
+    )
+    if _problems:
+        raise ImproperlyConfigured(
+            "goodterms will not start in production mode (GOODTERMS_HTTPS=true): " + "; ".join(_problems)
+        )
 SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(DATA_DIR)
-if HTTPS and len(set(SECRET_KEY)) < 5:
-    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use 50 random characters")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front (docs/install.md): only a request that arrives from one of them has its
+# X-Forwarded-For read for the client's address (sign-in limits, the security log). Empty: none is trusted.
+TRUSTED_PROXIES = trusted_proxies(env_list("TRUSTED_PROXIES", []))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -132,10 +203,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "goodterms.accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "goodterms.accounts.middleware.OrganizationMiddleware",
 ]
+# The first middleware of all: a request id for the logs, and the headers every response carries.
+MIDDLEWARE.insert(0, "goodterms.common.headers.SecurityHeadersMiddleware")
+MIDDLEWARE.insert(0, "goodterms.common.requestlog.RequestIdMiddleware")
 
 ROOT_URLCONF = "goodterms.urls"
 WSGI_APPLICATION = "goodterms.wsgi.application"
@@ -160,8 +235,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodterms.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Lower case, so not a setting: the URL (and its password) is never shown by diffsettings or an error page.
+_database_url = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodterms.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # SQLite connections are cheap; no pool to keep healthy
     DATABASES["default"]["OPTIONS"] = {
@@ -186,11 +262,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed logins: at most this many per (username, IP) and per IP alone in the window, then a pause.
+# Sign-in attempts (accounts/ratelimit.py): at most this many per (account, address), per address, and per
+# account from addresses it never signed in from, in the window; then a pause until the window ends.
 LOGIN_FAILURES_PER_USERNAME_AND_IP = env_int("LOGIN_FAILURES_PER_USERNAME_AND_IP", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 50)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# A password reset link works once, for this long; at most PASSWORD_RESETS_PER_HOUR are sent per address.
+PASSWORD_RESET_MINUTES = env_int("PASSWORD_RESET_MINUTES", 60)
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 3)
+# Sessions (accounts/sessions.py): signed out after SESSION_IDLE_SECONDS without a request, and after
+# SESSION_MAX_SECONDS since signing in, however active.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 3600)
+SESSION_MAX_SECONDS = env_int("SESSION_MAX_SECONDS", 7 * 24 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -218,7 +304,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No page tells another site where the user came from; token pages send no path even to this site
+# (common/headers.py says why not no-referrer: browsers then send `Origin: null`, which CSRF must refuse).
 SECURE_REFERRER_POLICY = "same-origin"
+# The debug page and error reports mask URL passwords (DATABASE_URL, EMAIL_URL) as well as Django's own list.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "goodterms.common.reporting.MaskingReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "goodterms.common.reporting.MaskingExceptionReporter"
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -232,6 +323,10 @@ if HTTPS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line, from every logger, loses link tokens and URL passwords before it is written (lib/redact.py).
+    "filters": {"redact": {"()": "goodterms.lib.redact.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The security log (accounts/securitylog.py): one JSON line per event, at INFO whatever LOG_LEVEL says.
+    "loggers": {"goodterms.security": {"level": "INFO"}},
 }

@@ -95,3 +95,36 @@ def test_default_backup_name_is_in_the_data_dir(goodterms, cli_env):
     goodterms("backup")
     backups = list((Path(cli_env["GOODTERMS_DATA_DIR"]) / "backups").glob("goodterms-*.sqlite3"))
     assert len(backups) == 1
+
+
+SHELL_PENDING = """
+from goodterms.accounts.models import Organization
+from goodterms.accounts.orgscope import scoped
+from goodterms.messaging.models import Message, Outbox
+org = Organization.objects.create(name="Pending Co")
+for state in ("queued", "sending", "held", "draft", "sent"):
+    m = scoped(Message, org).create(kind="goodbye", to_name=state, to_email=f"{state}@x.example", state=state)
+    if state in ("queued", "sending"):
+        scoped(Outbox, org).create(message=m, state="pending" if state == "queued" else "leased")
+"""
+SHELL_STATES = """
+from goodterms.messaging.models import Message, Outbox
+print(sorted(Message.objects.values_list("to_name", "state")), Outbox.objects.count())
+"""
+
+
+@pytest.mark.slow
+def test_a_restore_holds_what_was_waiting_to_be_sent(goodterms, tmp_path):
+    goodterms("manage", "migrate", "--noinput")
+    goodterms("manage", "shell", "-c", SHELL_PENDING)
+    snapshot = tmp_path / "pending.sqlite3"
+    goodterms("backup", str(snapshot))
+    out = goodterms("restore", str(snapshot), "--yes").stdout
+    assert "3 message(s) that were waiting to be sent are held" in out
+    states = goodterms("manage", "shell", "-c", SHELL_STATES).stdout.strip().splitlines()[-1]
+    assert states == (
+        "[('draft', 'draft'), ('held', 'held'), ('queued', 'held'), ('sending', 'held'), ('sent', 'sent')] 0"
+    )
+    # The worker sends none of them.
+    goodterms("worker", "--once")
+    assert goodterms("manage", "shell", "-c", SHELL_STATES).stdout.strip().splitlines()[-1] == states

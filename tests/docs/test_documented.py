@@ -125,3 +125,23 @@ def test_every_template_field_and_message_kind_is_in_docs_messages_md():
         check=False,
     )
     assert result.returncode == 0, f"docs/messages.md is stale: run `make docs`\n{result.stdout}"
+
+
+def test_every_dependency_is_pinned_with_hashes_in_the_lock_file():
+    """`make run` and `make test` install from requirements.lock with --require-hashes: a dependency added
+    to pyproject.toml without `make lock` would be missing there."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {
+        re.sub(r"[-_.]+", "-", name).lower()
+        for name in re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==\S+ \\\n\s+--hash=sha256:", lock, flags=re.M)
+    }
+    wanted = [
+        re.split(r"[<>=\[ ]", dep, maxsplit=1)[0]
+        for dep in [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    ]
+    missing = [name for name in wanted if re.sub(r"[-_.]+", "-", name).lower() not in pinned]
+    assert not missing, f"run `make lock`: requirements.lock lacks {missing}"
+    assert {"setuptools", "pip"} <= pinned, "the build tools are pinned too (--all-build-deps --allow-unsafe)"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes --no-deps -r requirements.lock" in makefile

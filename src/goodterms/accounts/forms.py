@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 
 from goodterms.accounts import ratelimit
 from goodterms.accounts.models import Organization, User
+from goodterms.accounts.securitylog import security_event
 from goodterms.common.validators import EmailAddressInput, validate_email_address, validate_single_line
+from goodterms.lib.vocabulary import SecurityEvent
 
 
 class PasswordPairMixin(forms.Form):
@@ -62,16 +64,28 @@ class InviteForm(forms.Form):
         validators=[validate_email_address],
         widget=EmailAddressInput({"autocomplete": "off"}),
     )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=User.Role.choices,
+        initial=User.Role.MEMBER,
+        required=False,
+        help_text="Owners also invite and remove people, change roles, edit the notice rules and read the "
+        "security log.",
+    )
+
+    def clean_role(self) -> str:
+        return str(self.cleaned_data.get("role") or User.Role.MEMBER)
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
+        if User.objects.filter(email__iexact=email).exists():
             raise ValidationError("Someone with this email already has an account.")
         return email
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """Django's sign-in form, refusing further tries after too many failures for this username and IP."""
+    """Django's sign-in form: the email in any case, and a slot taken before each password check
+    (accounts/ratelimit.py), so a guesser is paused without the real user being locked out."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -80,18 +94,55 @@ class ThrottledLoginForm(AuthenticationForm):
         ),
     }
 
+    def clean_username(self) -> str:
+        return str(self.cleaned_data.get("username") or "").strip().lower()
+
     def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip()
-        ip = ratelimit.client_ip(self.request) if self.request else "0.0.0.0"  # noqa: S104
-        if ratelimit.is_throttled(username, ip):
+        username = str(self.cleaned_data.get("username") or "")
+        ip = ratelimit.request_ip(self.request)
+        owner = User.objects.filter(email__iexact=username).select_related("organization").first()
+        org = owner.organization if owner is not None else None
+        attempt = ratelimit.reserve(username, ip)
+        if not attempt.allowed:
+            security_event(SecurityEvent.SIGNIN_LOCKED, org=org, email=username, limit=attempt.refused_by)
             raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             data = super().clean()
         except ValidationError:
-            ratelimit.record_failure(username, ip)
+            security_event(SecurityEvent.SIGNIN_FAILED, org=org, email=username, known=owner is not None)
             raise
-        ratelimit.clear_failures(username, ip)
+        attempt.succeeded()
         return data
+
+
+class PasswordChangeForm(PasswordPairMixin):
+    current = forms.CharField(
+        label="Your current password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current", "password1", "password2"]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current(self) -> str:
+        current: str = self.cleaned_data["current"]
+        if not self.user.check_password(current):
+            raise ValidationError("That is not your current password.")
+        return current
+
+    def clean(self) -> dict[str, Any]:
+        self.cleaned_data["email"], self.cleaned_data["name"] = self.user.email, self.user.name
+        return super().clean()
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.CharField(label="Your email", max_length=254, widget=EmailAddressInput())
+
+
+class PasswordResetForm(PasswordPairMixin):
+    field_order = ["password1", "password2"]
 
 
 def country_choices() -> list[tuple[str, str]]:

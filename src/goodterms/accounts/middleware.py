@@ -1,11 +1,14 @@
-"""Attach the signed-in user's organization to the request, and send a fresh install to /setup/."""
+"""Session limits; the signed-in user's organization on the request; a fresh install sent to /setup/."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from goodterms.accounts import sessions
 from goodterms.accounts.models import SiteSetup
+from goodterms.accounts.securitylog import security_event
+from goodterms.lib.vocabulary import SecurityEvent
 
 _setup_done = False
 
@@ -36,3 +39,21 @@ class OrganizationMiddleware:
         if not request.path.startswith(self.EXEMPT_PREFIXES) and not setup_done():
             return redirect("setup")
         return self.get_response(request)
+
+
+class SessionLimitsMiddleware:
+    """A session that was revoked, ran past its lifetime or sat idle too long is signed out
+    (accounts/sessions.py); a live one has its idle clock renewed on the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        reason = sessions.enforce(request)
+        if reason is not None and reason != "revoked":
+            security_event(SecurityEvent.SESSION_EXPIRED, request=request, reason=reason, user_id=user_id)
+        response = self.get_response(request)
+        sessions.renew(request, response)
+        return response

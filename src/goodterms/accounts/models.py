@@ -1,4 +1,4 @@
-"""Organizations, the people in them, invitations, and the record of failed logins."""
+"""Organizations, the people in them, invitations, sessions, sign-in counters and the security log."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from goodterms import playbook
 from goodterms.accounts.orgscope import OrgOwned
+from goodterms.lib.vocabulary import SecurityEvent
 
 
 def hash_token(token: str) -> str:
@@ -66,6 +67,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Signing in: the email matches whatever its case (they are stored in lower case)."""
+        return self.get(email__iexact=(username or "").strip())
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
@@ -108,9 +113,10 @@ def user_zone(user: User) -> ZoneInfo:
 
 
 class Invitation(OrgOwned):
-    """An expiring link that lets one person join an organization as a member."""
+    """An expiring link that lets one person join an organization, in the role the owner chose."""
 
     email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=10, choices=User.Role.choices, default=User.Role.MEMBER)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -135,18 +141,83 @@ class Invitation(OrgOwned):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in; counted per (username, IP) and per IP to slow down guessing."""
+class PasswordReset(models.Model):
+    """A password reset link: only the token's hash, usable once (`used_at`) until `expires_at`."""
 
-    username = models.CharField(max_length=254)
-    ip = models.GenericIPAddressField()
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "ip", "at"]), models.Index(fields=["ip", "at"])]
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
+        return f"Password reset for user {self.user_id}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class UserSession(models.Model):
+    """One signed-in browser. A session works only while its row exists: revoking, deactivation and a
+    password change delete rows, and the session they belonged to is refused from the next request on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"
+
+
+class AttemptCounter(models.Model):
+    """Sign-in attempts (and reset requests) counted per key in a window; an UPDATE … WHERE count < limit
+    takes a slot, so parallel attempts never get more slots than the limit (accounts/ratelimit.py)."""
+
+    key = models.CharField(max_length=400, unique=True)
+    window_start = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class KnownAddress(models.Model):
+    """An address an account signed in from: failures elsewhere never lock the account out of it."""
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField()
+    last_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email", "ip"], name="one_known_address")]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip}"
+
+
+class SecurityLogEntry(OrgOwned):
+    """The organization's part of the security log, for its owner's page (the log itself has every line)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    event = models.CharField(max_length=40, choices=SecurityEvent.choices())
+    request_id = models.CharField(max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "at"])]
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class WorkerBeat(models.Model):

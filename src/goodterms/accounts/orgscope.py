@@ -93,8 +93,22 @@ def get_for_org(model: type[M] | OrgQuerySet[M], org: Organization, **lookups: A
     try:
         obj: M = queryset.get(**lookups)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
+        _note_other_organization(queryset.model, org, lookups.get("pk"))
         raise Http404("Not found") from None
     return obj
+
+
+def _note_other_organization(model: type[OrgOwned], org: Organization, pk: Any) -> None:
+    """A 404 on an id that another organization has goes to the security log (the user sees a 404 still)."""
+    try:
+        exists = pk is not None and model.objects.filter(pk=pk).exclude(organization=org).exists()
+    except (ValueError, TypeError):
+        return
+    if exists:
+        from goodterms.accounts.securitylog import security_event  # orgscope sits below the models
+        from goodterms.lib.vocabulary import SecurityEvent
+
+        security_event(SecurityEvent.CROSS_ORG_404, org=org, model=model.__name__, id=str(pk)[:40])
 
 
 def across_orgs(model: type[M]) -> OrgQuerySet[M]:

@@ -8,8 +8,20 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from goodterms.accounts.models import Invitation, Organization, SiteSetup, User, WorkerBeat, hash_token
+from goodterms.accounts.models import (
+    Invitation,
+    Organization,
+    PasswordReset,
+    SecurityLogEntry,
+    SiteSetup,
+    User,
+    UserSession,
+    WorkerBeat,
+    hash_token,
+)
 from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.accounts.securitylog import security_event
+from goodterms.lib.vocabulary import SecurityEvent
 
 
 def members(*, org: Organization) -> QuerySet[User]:
@@ -21,6 +33,8 @@ def member(*, org: Organization, pk: int) -> User:
     try:
         return org.users.get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
+        if User.objects.filter(pk=pk).exclude(organization=org).exists():
+            security_event(SecurityEvent.CROSS_ORG_404, org=org, model="User", id=str(pk))
         raise Http404("Not found") from None
 
 
@@ -58,3 +72,32 @@ def worker_silent_since(*, now: datetime | None = None) -> datetime | None:
     if setup is not None and now - setup > WORKER_SILENT_AFTER:
         return setup
     return None
+
+
+def sessions_of(*, user: User) -> QuerySet[UserSession]:
+    """The user's signed-in browsers, newest first (those past their lifetime are left out)."""
+    from django.conf import settings
+
+    since = timezone.now() - timedelta(seconds=settings.SESSION_MAX_SECONDS)
+    return UserSession.objects.filter(user=user, created_at__gt=since)
+
+
+def session_of(*, user: User, pk: int) -> UserSession:
+    """One of the user's own sessions, or 404 (another person's looks like none)."""
+    session = UserSession.objects.filter(user=user, pk=pk).first()
+    if session is None:
+        raise Http404("Not found")
+    return session
+
+
+def password_reset_usable(*, token: str) -> bool:
+    reset = PasswordReset.objects.filter(token_hash=hash_token(token)).select_related("user").first()
+    return reset is not None and reset.is_usable and reset.user.is_active
+
+
+SECURITY_LOG_PAGE = 200
+
+
+def security_log(*, org: Organization) -> list[SecurityLogEntry]:
+    """The organization's latest security events, with who did each."""
+    return list(scoped(SecurityLogEntry, org).select_related("actor")[:SECURITY_LOG_PAGE])

@@ -36,9 +36,33 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="start only the web server (gunicorn)",
-        description="Serve the app with gunicorn. Example: goodterms serve --port 8000",
+        description="Apply migrations, collect static files, then serve the app with gunicorn (the web unit "
+        "of a server; `goodterms worker` is the other). Example: goodterms serve --port 8000",
     )
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default: $PORT or 8000)")
+    serve.add_argument(
+        "--prepared", action="store_true", help="skip migrations and static files (`run` did them already)"
+    )
+
+    setup = sub.add_parser(
+        "setup",
+        help="create the organization and its owner without the setup page",
+        description="Create the first organization and its owner, for a server or a container, without "
+        "opening the setup page. The password comes from standard input (one line) or, with "
+        "--password-env, from that environment variable; it is never an argument. With --another, create "
+        "one more organization on an instance already set up (whoever runs the server is its admin). "
+        "Example: echo \"$OWNER_PASSWORD\" | goodterms setup --email ada@example.org --name 'Ada Lovelace' "
+        "--organization 'Lovelace Consulting'",
+    )
+    setup.add_argument("--email", required=True, help="the owner's email, which they sign in with")
+    setup.add_argument("--name", default="", help="the owner's name (default: the part before the @)")
+    setup.add_argument("--organization", required=True, help="the organization's name, as clients know it")
+    setup.add_argument(
+        "--password-env", metavar="VAR", help="read the password from this environment variable, not stdin"
+    )
+    setup.add_argument(
+        "--another", action="store_true", help="add another organization to an instance already set up"
+    )
 
     worker = sub.add_parser(
         "worker",
@@ -61,10 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         help="replace the database with a snapshot",
         description="Check a snapshot made by `goodterms backup` and copy it over the "
-        "database. Stop goodterms first. Example: goodterms restore backup.sqlite3",
+        "database; messages that were waiting to be sent in it come back held, sent again only when you "
+        "say so. Stop goodterms first. Example: goodterms restore backup.sqlite3",
     )
     restore.add_argument("path", help="the snapshot file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    hold = sub.add_parser(
+        "hold-pending",
+        help="hold every message that was waiting to be sent (after restoring a database)",
+        description="Hold the messages that were queued, sending or held in a restored database, so "
+        "nothing pending is sent again without the user's say: each comes back held, and the user sends "
+        "it again from its page. `goodterms restore` does this itself; run it after pg_restore, before "
+        "the worker starts. Example: goodterms hold-pending",
+    )
+    del hold
 
     check = sub.add_parser(
         "check",
@@ -232,8 +267,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from goodterms.cli import serve
 
-        return serve.serve(port=args.port)
+        return serve.serve(port=args.port, prepared=args.prepared)
     _django_setup()
+    if args.command == "setup":
+        from goodterms.cli import setup
+
+        return setup.main(
+            email=args.email,
+            name=args.name,
+            organization=args.organization,
+            password_env=args.password_env,
+            another=args.another,
+        )
+    if args.command == "hold-pending":
+        from goodterms.cli import backup
+
+        return backup.hold_pending()
     if args.command == "worker":
         from goodterms.cli import worker
 

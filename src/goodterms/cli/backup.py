@@ -17,8 +17,9 @@ from django.db import connection
 
 PG_ADVICE = """goodterms backup writes SQLite snapshots. For PostgreSQL use its own tools:
   pg_dump --format=custom --file=goodterms.dump "$DATABASE_URL"
-and to restore into an empty database:
-  pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" goodterms.dump"""
+and to restore into an empty database, with goodterms stopped:
+  pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" goodterms.dump
+  goodterms hold-pending    # what was waiting to be sent comes back held"""
 
 
 def _database_path() -> Path | None:
@@ -104,4 +105,19 @@ def restore(source: str, *, assume_yes: bool) -> int:
         dest.close()
         src.close()
     print(f"goodterms restore: {target_path} now holds the snapshot {snapshot}")
+    return hold_pending()
+
+
+def hold_pending() -> int:
+    """What waited to be sent in the restored database comes back held (messaging/restore.py)."""
+    from goodterms.messaging.restore import hold_pending_after_restore
+
+    counts = hold_pending_after_restore()
+    if counts["held"] or counts["uncertain"]:
+        print(
+            f"goodterms: {counts['held']} message(s) that were waiting to be sent are held, and "
+            f"{counts['uncertain']} marked uncertain: nothing is sent again until you say so on its page"
+        )
+    else:
+        print("goodterms: no message was waiting to be sent")
     return 0

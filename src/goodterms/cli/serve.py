@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+from goodterms.cli.gunicorn_logging import ACCESS_LOG_FORMAT
+
 
 def _port(port: int | None) -> int:
     return port if port is not None else int(os.environ.get("PORT") or 8000)
@@ -23,8 +25,18 @@ def _manage(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "goodterms.cli", "manage", *args], check=True)  # noqa: S603
 
 
-def serve(port: int | None) -> int:
-    """Become gunicorn: production-grade, threads for slow clients, WhiteNoise for static files."""
+def prepare() -> None:
+    """Apply the migrations and collect the static files: `run` and `serve` each work on a fresh data dir."""
+    _manage("migrate", "--noinput")
+    _manage("collectstatic", "--noinput", "--verbosity", "0")
+
+
+def serve(port: int | None, *, prepared: bool = False) -> int:
+    """Become gunicorn: production-grade, threads for slow clients, WhiteNoise for static files.
+
+    On its own (a systemd unit, a container) it prepares the database and static files first."""
+    if not prepared:
+        prepare()
     host = os.environ.get("HOST", "127.0.0.1")
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     argv = [
@@ -42,6 +54,10 @@ def serve(port: int | None) -> int:
         "gthread",
         "--access-logfile",
         "-",
+        "--logger-class",
+        "goodterms.cli.gunicorn_logging.RedactingLogger",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "--graceful-timeout",
         "20",
     ]
@@ -106,12 +122,11 @@ class _Child:
 
 def run(port: int | None) -> int:
     port = _port(port)
-    _manage("migrate", "--noinput")
-    _manage("collectstatic", "--noinput", "--verbosity", "0")
+    prepare()
     data_dir = os.environ.get("GOODTERMS_DATA_DIR") or os.path.join(os.getcwd(), "var")
     print(f"goodterms: data in {data_dir}; serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
     children = [
-        _Child("web", [sys.executable, "-m", "goodterms.cli", "serve", "--port", str(port)]),
+        _Child("web", [sys.executable, "-m", "goodterms.cli", "serve", "--port", str(port), "--prepared"]),
         _Child("worker", [sys.executable, "-m", "goodterms.cli", "worker"]),
     ]
     for child in children:

@@ -166,3 +166,28 @@ def export_contacts(*, org: Organization, clients: QuerySet[Client]) -> Iterator
         .order_by("client__name", "client__pk", "-is_primary", "name", "pk")
     )
     yield from contacts.iterator(chunk_size=CHUNK_SIZE)
+
+
+def contact_data(*, org: Organization, contact: Contact) -> dict[str, Any]:
+    """Everything goodterms keeps about one person, as plain values, for their export (a subject access
+    request): the contact, their client, and what the apps above keep (clients/signals.py)."""
+    from goodterms.clients.signals import contact_data_requested
+
+    data: dict[str, Any] = {
+        "contact": {
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "role": contact.role,
+            "preferred_channel": contact.preferred_channel,
+            "primary": contact.is_primary,
+            "what_we_did_together": contact.together_notes,
+            "added_at": contact.created_at.isoformat(),
+        },
+        "client": {"name": contact.client.name, "company": contact.client.company},
+    }
+    for _receiver, answer in contact_data_requested.send(sender=Contact, organization=org, contact=contact):
+        part: Any = answer  # each receiver returns a dict (the signal's stubs say str)
+        if isinstance(part, dict):
+            data.update(part)
+    return data

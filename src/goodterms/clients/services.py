@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
+from goodterms.accounts.securitylog import security_event
 from goodterms.clients import importing, selectors
 from goodterms.clients.models import Client, Contact, ImportBatch
-from goodterms.clients.signals import client_facts_changed
+from goodterms.clients.signals import client_facts_changed, contact_forgetting
 from goodterms.lib.refused import Refused
+from goodterms.lib.vocabulary import SecurityEvent
 
 
 def _facts_changed(org: Organization, client_ids: Iterable[int]) -> None:
@@ -78,9 +80,15 @@ def contact_update(*, contact: Contact) -> Contact:
 
 
 def contact_delete(*, contact: Contact) -> None:
+    """Forget the person: the apps above clear what they keep about them first (their unsent messages are
+    cancelled, their name and address leave messages, histories and the plan), then the contact goes."""
     with transaction.atomic():
+        org = contact.organization
+        contact_forgetting.send(sender=Contact, organization=org, contact=contact)
+        pk = contact.pk
         contact.delete()
-        _facts_changed(contact.organization, [contact.client_id])
+        _facts_changed(org, [contact.client_id])
+        security_event(SecurityEvent.CONTACT_ERASED, org=org, contact=pk, client=contact.client_id)
 
 
 # --- import -------------------------------------------------------------------------------------------
@@ -131,12 +139,16 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
     The batch is claimed first with `UPDATE … SET committed_at WHERE committed_at IS NULL`: a second commit of
     the same batch (double click, back button, two tabs) updates no row and is refused. The rows are checked
     again inside the transaction, against the organization as it is now; any problem rolls everything back,
-    the claim included. Contacts whose email is already in the organization are skipped and counted.
+    the claim included. Contacts whose email is already in the organization are skipped and counted; two
+    imports of one organization run one after the other, so two uploads of one file write it once too.
     """
     org = user.organization
     if org is None or org.pk != batch.organization_id:
         raise ValueError("the batch belongs to another organization")
     with transaction.atomic():
+        # One import at a time per organization (PostgreSQL: the row lock; SQLite: its write lock), so the
+        # second of two uploads of the same file sees the first's clients and contacts and skips them.
+        Organization.objects.select_for_update().filter(pk=org.pk).values_list("pk", flat=True).first()
         claimed = (
             scoped(ImportBatch, org)
             .filter(pk=batch.pk, committed_at__isnull=True)

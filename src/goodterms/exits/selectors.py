@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -266,3 +267,18 @@ def feed_snapshot(*, feed: CalendarFeed, today: date) -> FeedSnapshot:
     return FeedSnapshot(
         steps=upcoming, rows=rows, record_lengths=record_lengths, contacts=contacts, contact_rows=contact_rows
     )
+
+
+def contact_steps_data(*, org: Organization, contact: Contact) -> dict[str, Any]:
+    """The plan's steps that name this contact, for the export of their data."""
+    steps = scoped(ExitStep, org).filter(contact=contact).order_by("due", "pk")
+    return {
+        "steps": [
+            {
+                "title": s.title,
+                "due": s.due.isoformat(),
+                "done_on": s.done_on.isoformat() if s.done_on else None,
+            }
+            for s in steps
+        ]
+    }

@@ -19,11 +19,12 @@ from django.utils import timezone
 from goodterms import playbook
 from goodterms.accounts.models import Organization, User, hash_token
 from goodterms.accounts.orgscope import across_orgs, scoped
-from goodterms.clients.models import Client
+from goodterms.accounts.securitylog import security_event
+from goodterms.clients.models import Client, Contact
 from goodterms.exits import selectors
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Feeling, Phase
+from goodterms.lib.vocabulary import Feeling, Phase, SecurityEvent
 
 
 class ExitNotPossible(Refused):
@@ -345,11 +346,47 @@ def calendar_feed_create(*, org: Organization, user: User) -> str:
     """The user's one private feed with a new token (the old address stops working at once). Returns the
     token, to show once: only its hash is stored."""
     token = CalendarFeed.new_token()
-    scoped(CalendarFeed, org).update_or_create(
-        user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
-    )
+    with transaction.atomic():
+        scoped(CalendarFeed, org).update_or_create(
+            user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+        )
+        security_event(SecurityEvent.FEED_CREATED, org=org, actor=user)
     return token
 
 
 def calendar_feed_revoke(*, org: Organization, user: User) -> None:
-    scoped(CalendarFeed, org).filter(user=user).delete()
+    with transaction.atomic():
+        deleted, _ = scoped(CalendarFeed, org).filter(user=user).delete()
+        if deleted:
+            security_event(SecurityEvent.FEED_REVOKED, org=org, actor=user)
+
+
+# --- erasure ------------------------------------------------------------------------------------------
+
+
+def steps_forget_contact(*, org: Organization, contact: Contact) -> None:
+    """A forgotten contact's name leaves the plan's steps and the exits' records (the contact is deleted
+    next; a done step stays, as "a forgotten contact", so the plan and the score still count it)."""
+    needles = [
+        n
+        for n in sorted({contact.name, contact.email, *contact.name.split()}, key=len, reverse=True)
+        if len(n) >= 3
+    ]
+    steps = scoped(ExitStep, org).filter(contact=contact)
+    for step in steps:
+        title = step.title
+        for needle in needles:
+            title = title.replace(needle, "[erased]")
+        step.title, step.contact_name = title, "a forgotten contact"
+        step.talking_points = [_erase(str(point), needles) for point in step.talking_points]
+        step.save(update_fields=["title", "contact_name", "talking_points"])
+    for event in scoped(ExitEvent, org).filter(exit__client=contact.client_id):
+        text = _erase(event.text, needles)
+        if text != event.text:
+            scoped(ExitEvent, org).filter(pk=event.pk).update(text=text)
+
+
+def _erase(text: str, needles: list[str]) -> str:
+    for needle in needles:
+        text = text.replace(needle, "[erased]")
+    return text

@@ -168,22 +168,51 @@ def build_email(message: Message) -> OutgoingEmail:
     Every address and the whole message are encoded here, before anything is handed to a server, so a value
     that cannot be written in an email is refused with its field, never discovered halfway through sending."""
     check_sendable(message)
-    recipient = _address(message.to_email, "to_email")
-    if message.from_email:
-        sender_name, sender = message.from_name, _address(message.from_email, "from_email")
+    return compose(
+        sender_name=message.from_name,
+        sender_email=message.from_email,
+        to_name=message.to_name,
+        to_email=message.to_email,
+        subject=message.subject,
+        body=message.body,
+        message_id=message.message_id or new_message_id(),
+    )
+
+
+def compose(
+    *,
+    to_name: str,
+    to_email: str,
+    subject: str,
+    body: str,
+    sender_name: str = "",
+    sender_email: str = "",
+    message_id: str = "",
+) -> OutgoingEmail:
+    """An email from its parts, encoded once: the one way goodterms writes mail, for a client message and for
+    an account email (a reset link) alike. Without a sender, DEFAULT_FROM_EMAIL sends it."""
+    for field, value in (("to_name", to_name), ("to_email", to_email), ("subject", subject)):
+        char = checks.line_break(value)
+        if char is not None:
+            raise NotSendable(
+                f"{HEADER_FIELDS[field]} ({field}) contains {checks.describe_character(char)}.", field=field
+            )
+    recipient = _address(to_email, "to_email")
+    if sender_email:
+        sender = _address(sender_email, "from_email")
     else:
         default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         sender_name, sender = default_name, _address(default_address, "from_email")
     smtputf8 = recipient.smtputf8 or sender.smtputf8
-    message_id = message.message_id or new_message_id()
+    message_id = message_id or new_message_id()
     try:
         mime = _mime(
             sender_name=sender_name,
             sender=sender,
-            to_name=message.to_name,
+            to_name=to_name,
             recipient=recipient,
-            subject=message.subject,
-            body=message.body,
+            subject=subject,
+            body=body,
             message_id=message_id,
             smtputf8=smtputf8,
         )
@@ -194,9 +223,9 @@ def build_email(message: Message) -> OutgoingEmail:
         mime=mime,
         data=data,
         envelope=Envelope(sender=sender.envelope, recipient=recipient.envelope, smtputf8=smtputf8),
-        subject=message.subject,
-        body=message.body,
+        subject=subject,
+        body=body,
         from_email=str(_header_address(sender_name, sender)),
-        to=[str(_header_address(message.to_name, recipient))],
+        to=[str(_header_address(to_name, recipient))],
         headers={"Message-ID": message_id},
     )

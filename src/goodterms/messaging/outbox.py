@@ -29,7 +29,9 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from goodterms.accounts.orgscope import across_orgs, scoped
+from goodterms.accounts.securitylog import security_event
 from goodterms.common import jobloop
+from goodterms.lib.vocabulary import SecurityEvent
 from goodterms.messaging import gate
 from goodterms.messaging.mail import (
     HEADER_FIELDS,
@@ -52,6 +54,7 @@ __all__ = [
     "queue",
     "record_event",
     "send_batch",
+    "send_now",
     "send_one",
     "take_back",
 ]
@@ -323,7 +326,7 @@ def _mark_uncertain_once(now: datetime) -> bool:
             state=Message.State.UNCERTAIN, last_error=UNCERTAIN_TEXT, updated_at=now
         )
         record_event(row.message, "Delivery uncertain: " + UNCERTAIN_TEXT, at=now)
-    log.warning("outbox: message %s is uncertain: its worker stopped after the handover", row.message_id)
+        security_event(SecurityEvent.SEND_UNCERTAIN, org=row.message.organization, message=row.message_id)
     return True
 
 
@@ -422,10 +425,9 @@ def _fail(row: Outbox, worker_id: str, failure: SendFailure) -> None:
             state=message_state, last_error=failure.text, updated_at=now
         )
         record_event(message, event, at=now)
-    if failure.handed_over:
-        log.warning("outbox: message %s is uncertain: %s", message.pk, failure.text)
-    else:
-        log.info("outbox: message %s: %s", message.pk, event)
+        if failure.handed_over:
+            security_event(SecurityEvent.SEND_UNCERTAIN, org=message.organization, message=message.pk)
+    log.info("outbox: message %s: %s", message.pk, event)
 
 
 def _done(row: Outbox, worker_id: str, sent_to: str = "") -> None:
@@ -618,6 +620,17 @@ def _done_many(sent: Sequence[tuple[Outbox, str]], worker_id: str) -> None:
         state=Message.State.SENT, sent_at=now, sent_to=addresses, last_error="", updated_at=now
     )
     _events([(row.message, f"Sent to {to}.") for row, to in sent], now)
+
+
+def send_now(email: OutgoingEmail) -> None:
+    """Hand one email that is not a stored message (an account email with a reset link) to the mail server
+    at once, over the same connection code: SendFailure, in words, when it did not go."""
+    connection = get_connection(fail_silently=False)
+    _open(connection)
+    try:
+        _deliver(connection, email)
+    finally:
+        _close(connection)
 
 
 def send_batch(worker_id: str, *, limit: int = BATCH_SIZE) -> int:

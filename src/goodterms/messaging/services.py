@@ -19,12 +19,13 @@ from django.utils import timezone
 from goodterms import templating
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import OrgQuerySet, across_orgs, scoped
+from goodterms.accounts.securitylog import security_event
 from goodterms.clients.models import Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib import checks
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel
+from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel, SecurityEvent
 from goodterms.messaging import gate, outbox, selectors
 from goodterms.messaging.models import (
     BODY_MAX,
@@ -34,6 +35,7 @@ from goodterms.messaging.models import (
     Message,
     MessageTemplate,
 )
+from goodterms.messaging.restore import RESTORED_REASON
 
 log = logging.getLogger("goodterms.messaging")
 
@@ -350,6 +352,7 @@ def held_notices_release(*, exit_: Exit | None = None) -> int:
     held = (
         (across_orgs(Message) if exit_ is None else scoped(Message, exit_.organization).filter(exit=exit_))
         .filter(state=Message.State.HELD)
+        .exclude(held_reason=RESTORED_REASON)  # held after a restore: only the user releases those
         .select_related("exit__client", "organization", "contact", "step")
     )
     released = 0
@@ -550,10 +553,14 @@ def template_save(*, org: Organization, kind: str, subject: str, body: str, user
                 "updated_by": user,
             },
         )
+        security_event(SecurityEvent.TEMPLATE_CHANGED, org=org, actor=user, kind=kind, reset=False)
     return row
 
 
 def template_reset(*, org: Organization, kind: str) -> bool:
     """Go back to the shipped default for `kind`; False when `org` had not changed it."""
-    deleted, _by_model = scoped(MessageTemplate, org).filter(kind=kind).delete()
+    with transaction.atomic():
+        deleted, _by_model = scoped(MessageTemplate, org).filter(kind=kind).delete()
+        if deleted:
+            security_event(SecurityEvent.TEMPLATE_CHANGED, org=org, kind=kind, reset=True)
     return deleted > 0

@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 
 from goodterms.accounts import selectors, services
 from goodterms.accounts.forms import AcceptInvitationForm
+from goodterms.accounts.securitylog import bad_token
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_find(token=token)
     if invitation is None:
+        bad_token("invitation", request)
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(request.POST or None, initial={"email": invitation.email})
     if request.method == "POST" and form.is_valid():
@@ -25,6 +27,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationUsed:
             return render(request, "accounts/invitation_invalid.html", status=404)
+        except services.AccountExists as refused:
+            messages.error(request, refused.message)
+            return redirect("login")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organization.name}, {user.name}.")
         return redirect("clients:list")

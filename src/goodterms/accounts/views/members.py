@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from goodterms.accounts import selectors, services
 from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
 from goodterms.accounts.forms import InviteForm
-from goodterms.accounts.models import Invitation
+from goodterms.accounts.models import Invitation, User
 from goodterms.accounts.orgscope import get_for_org
 
 
@@ -37,15 +37,21 @@ def invite(request: OrgRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form)
     invitation, token = services.invitation_create(
-        org=request.org, invited_by=request.user, email=form.cleaned_data["email"]
+        org=request.org,
+        invited_by=request.user,
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
     )
-    # Shown once, on this response: the token is never stored, not even in the session.
+    url = request.build_absolute_uri(reverse("accept-invitation", args=[token]))
+    emailed = services.invitation_send(invitation=invitation, link=url)
+    # Shown once, on this response: the token is never stored, not even in the session (so no flash message
+    # carries anything about it either).
     new_link = {
         "email": invitation.email,
-        "url": request.build_absolute_uri(reverse("accept-invitation", args=[token])),
+        "url": url,
         "expires": f"{invitation.expires_at:%-d %B %Y}",
+        "emailed": "yes" if emailed else "",
     }
-    messages.success(request, f"Invitation created for {invitation.email}. Send them the link below.")
     return _page(request, InviteForm(), new_link)
 
 
@@ -58,14 +64,57 @@ def revoke_invitation(request: OrgRequest, pk: int) -> HttpResponse:
     return redirect("members")
 
 
-@owner_required
-@require_POST
-def remove_member(request: OrgRequest, pk: int) -> HttpResponse:
+def _member_action(request: OrgRequest, pk: int, action: str) -> HttpResponse:
     member = selectors.member(org=request.org, pk=pk)
     try:
-        services.member_remove(org=request.org, user=member)
+        if action == "remove":
+            services.member_remove(org=request.org, user=member, by=request.user)
+            done = f"{member.name} can no longer sign in to {request.org.name}."
+        elif action == "deactivate":
+            services.member_deactivate(org=request.org, user=member, by=request.user)
+            done = f"{member.name} is deactivated: every session of theirs has ended."
+        elif action == "reactivate":
+            services.member_reactivate(org=request.org, user=member, by=request.user)
+            done = f"{member.name} can sign in again (with a new sign-in: old sessions stay ended)."
+        elif action == "transfer":
+            services.ownership_transfer(org=request.org, owner=request.user, to=member)
+            done = f"{member.name} is now the owner; you are a member."
+        else:
+            role = request.POST.get("role", "")
+            services.member_set_role(org=request.org, user=member, role=role, by=request.user)
+            done = f"{member.name} is now {'an owner' if role == User.Role.OWNER else 'a member'}."
     except services.MemberNotRemoved as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"{member.name} can no longer sign in to {request.org.name}.")
+        messages.success(request, done)
     return redirect("members")
+
+
+@owner_required
+@require_POST
+def remove_member(request: OrgRequest, pk: int) -> HttpResponse:
+    return _member_action(request, pk, "remove")
+
+
+@owner_required
+@require_POST
+def deactivate_member(request: OrgRequest, pk: int) -> HttpResponse:
+    return _member_action(request, pk, "deactivate")
+
+
+@owner_required
+@require_POST
+def reactivate_member(request: OrgRequest, pk: int) -> HttpResponse:
+    return _member_action(request, pk, "reactivate")
+
+
+@owner_required
+@require_POST
+def member_role(request: OrgRequest, pk: int) -> HttpResponse:
+    return _member_action(request, pk, "role")
+
+
+@owner_required
+@require_POST
+def transfer_ownership(request: OrgRequest, pk: int) -> HttpResponse:
+    return _member_action(request, pk, "transfer")

@@ -11,14 +11,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from goodterms.accounts.decorators import OrgRequest, org_required
+from goodterms.accounts.securitylog import security_event
 from goodterms.clients import exporting, selectors
 from goodterms.clients.models import Client
 from goodterms.clients.views.base import list_filters
+from goodterms.lib.vocabulary import SecurityEvent
 
 
 def _listed_clients(request: OrgRequest) -> QuerySet[Client]:
     """Exactly the clients the list shows with the same query string, on every page."""
     filters = list_filters(request)
+    security_event(SecurityEvent.EXPORT, what="clients", filtered=any(filters.values()))
     return selectors.client_list(
         org=request.org,
         q=filters["q"],
