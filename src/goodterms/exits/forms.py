@@ -9,6 +9,7 @@ from django import forms
 
 from goodterms import playbook
 from goodterms.common.validators import validate_single_line
+from goodterms.exits import selectors
 from goodterms.exits.models import Exit, ReadinessItem
 
 MAX_ITEMS = 100
@@ -16,9 +17,18 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
-def playbook_choices() -> list[tuple[str, str]]:
+CHOOSE_FOR_ME = "Choose for me from the answers"
+
+
+def playbook_choices(suggested: str = "") -> list[tuple[str, str]]:
     books = playbook.default_playbooks()
-    return [("", "Choose for me, from the answers above")] + [(b.id, b.title) for b in books.values()]
+    first = f"{CHOOSE_FOR_ME} (now: {books[suggested].title})" if suggested in books else CHOOSE_FOR_ME
+    return [("", first)] + [(b.id, b.title) for b in books.values()]
+
+
+def suggestion_text(suggestion: selectors.Suggestion) -> str:
+    """What the start and change forms say under the playbook choice."""
+    return f"Your answers lead to “{suggestion.title}”: {suggestion.why}. {suggestion.description}"
 
 
 class DateInput(forms.DateInput):
@@ -37,7 +47,15 @@ FACT_FIELDS = (
 
 
 class ExitFactsForm(forms.ModelForm[Exit]):
-    """Who ends it, why, when and how it feels: the facts the plan is made from."""
+    """Who ends it, why, when and how it feels: the facts the plan is made from; and the playbook, which
+    goodterms suggests from those answers and the user may change."""
+
+    playbook = forms.ChoiceField(
+        choices=(),
+        required=False,
+        label="Playbook",
+        help_text="Pick another playbook if the suggestion does not fit.",
+    )
 
     class Meta:
         model = Exit
@@ -57,6 +75,27 @@ class ExitFactsForm(forms.ModelForm[Exit]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handover_to"].validators.append(validate_single_line)
+        if self.instance.pk is not None and "playbook" not in self.initial:
+            self.initial["playbook"] = self.instance.playbook_id if self.instance.playbook_picked else ""
+        suggestion = self.suggestion()
+        field = self.fields["playbook"]
+        field.choices = playbook_choices(suggestion.playbook_id)  # type: ignore[attr-defined]
+        field.help_text = suggestion_text(suggestion)
+
+    def _answer(self, name: str) -> Any:
+        """The answer as typed (a bound form) or as it stands (initial, the exit's own)."""
+        if self.is_bound:
+            return self[name].data
+        return self.initial.get(name, getattr(self.instance, name))  # a ModelForm's initial holds the exit
+
+    def suggestion(self) -> selectors.Suggestion:
+        """The playbook the answers on the form lead to, as the start form shows it."""
+        return selectors.playbook_suggested(
+            initiated_by=str(self._answer("initiated_by") or ""),
+            reason=str(self._answer("reason") or ""),
+            money_affected=bool(self._answer("money_affected")),
+            feeling=str(self._answer("feeling") or ""),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -83,7 +122,6 @@ def _lines(raw: str, field: str) -> tuple[str, ...]:
 
 
 class ExitStartForm(ExitFactsForm):
-    playbook = forms.ChoiceField(choices=(), required=False, label="Playbook")
     deliverables = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -96,10 +134,6 @@ class ExitStartForm(ExitFactsForm):
         label="Unpaid invoices",
         help_text="One per line, e.g. “Invoice 2026-014, 1,200 EUR”. The goodbyes wait until each is paid.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["playbook"].choices = playbook_choices()  # type: ignore[attr-defined]
 
     def clean_deliverables(self) -> tuple[str, ...]:
         return _lines(self.cleaned_data.get("deliverables", ""), "deliverables")
@@ -135,6 +169,15 @@ class StepMoveForm(forms.Form):
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(choices=ReadinessItem.Kind.choices, label="What is open")
     title = forms.CharField(max_length=300, validators=[validate_single_line], label="Description")
+
+
+class SwitchPlaybookForm(forms.Form):
+    playbook = forms.ChoiceField(choices=(), label="Switch to")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        books = playbook.default_playbooks().values()
+        self.fields["playbook"].choices = [(b.id, b.title) for b in books]  # type: ignore[attr-defined]
 
 
 class OverrideForm(forms.Form):

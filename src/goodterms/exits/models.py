@@ -42,6 +42,9 @@ class Exit(OrgOwned):
         help_text="Who looks after this exit; their calendar feed shows its steps.",
     )
     playbook_id = models.CharField("playbook", max_length=64)
+    # False: goodterms chose the playbook from the answers and chooses again when they change.
+    # True: the user picked it, and it stays until they pick another.
+    playbook_picked = models.BooleanField(default=False)
     initiated_by = models.CharField(max_length=10, choices=Initiator.choices(), default=Initiator.ME)
     reason = models.CharField(max_length=20, choices=Reason.choices(), default=Reason.OTHER)
     money_affected = models.BooleanField(

@@ -18,9 +18,34 @@ from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits import score as scoring
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
-from goodterms.lib.vocabulary import CONVERSATIONS, Check
+from goodterms.lib.vocabulary import CONVERSATIONS, Check, Feeling
 
 EVENTS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The playbook the answers lead to, and why, in words the start form shows."""
+
+    playbook_id: str
+    title: str
+    description: str
+    why: str
+
+
+def playbook_suggested(*, initiated_by: str, reason: str, money_affected: bool, feeling: str) -> Suggestion:
+    choice = playbook.choose_playbook(initiated_by, reason, money_affected, feeling == Feeling.SOUR)
+    book = playbook.default_playbooks()[choice.playbook_id]
+    return Suggestion(choice.playbook_id, book.title, book.description, choice.why)
+
+
+def playbook_suggested_for(*, exit_: Exit) -> Suggestion:
+    return playbook_suggested(
+        initiated_by=exit_.initiated_by,
+        reason=exit_.reason,
+        money_affected=exit_.money_affected,
+        feeling=exit_.feeling,
+    )
 
 
 DASHBOARD_ROWS = 100

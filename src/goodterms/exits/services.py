@@ -23,8 +23,9 @@ from goodterms.accounts.securitylog import security_event
 from goodterms.clients.models import Client, Contact
 from goodterms.exits import selectors
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
+from goodterms.exits.signals import steps_leaving_plan
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Feeling, Phase, SecurityEvent
+from goodterms.lib.vocabulary import Phase, SecurityEvent
 
 
 class ExitNotPossible(Refused):
@@ -49,6 +50,13 @@ def exit_replan(*, exit_: Exit, today: date | None = None) -> playbook.Plan:
         seen.add(planned.key)
         row = existing.get(planned.key) or ExitStep(organization=org, exit=exit_, key=planned.key)
         contact_key = planned.contact.key if planned.contact else None
+        if row.pk is not None and planned.kept:
+            # Done, and no longer in the plan (another playbook, a changed fact): the row is the record of
+            # what was done, so it keeps its own title and channel; only its place in the list follows.
+            if row.position != position or not row.kept:
+                row.position, row.kept, row.gates, row.closed_gates = position, True, [], []
+                row.save(update_fields=["position", "kept", "gates", "closed_gates"])
+            continue
         if row.pk is None or _differs(row, planned, position):
             row.step_id = planned.step_id
             row.position = position
@@ -75,6 +83,7 @@ def exit_replan(*, exit_: Exit, today: date | None = None) -> playbook.Plan:
     # A step the plan no longer has and that was never done goes (a done one is kept by the engine).
     gone = [step.pk for key, step in existing.items() if key not in seen and step.done_on is None]
     if gone:
+        steps_leaving_plan.send(Exit, organization=org, exit=exit_, step_ids=gone)
         scoped(ExitStep, org).filter(pk__in=gone).delete()
     return result
 
@@ -136,11 +145,16 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
     """Start an exit: the plan, the checklist, the client's status (ending), the first line of the record."""
     if client.archived_at is not None:
         raise ExitNotPossible(f"{client.name} is archived. Restore the client first.")
-    playbook_id = start.playbook_id or playbook.choose_playbook_id(
-        start.initiated_by, start.reason, start.money_affected, start.feeling == Feeling.SOUR
+    playbook_id = (
+        start.playbook_id
+        or selectors.playbook_suggested(
+            initiated_by=start.initiated_by,
+            reason=start.reason,
+            money_affected=start.money_affected,
+            feeling=start.feeling,
+        ).playbook_id
     )
-    if playbook_id not in playbook.default_playbooks():
-        raise ExitNotPossible(f"There is no playbook called {playbook_id!r}.")
+    _require_playbook(playbook_id)
     try:
         with transaction.atomic():
             exit_ = scoped(Exit, client.organization).create(
@@ -148,6 +162,7 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
                 owner=user,
                 created_by=user,
                 playbook_id=playbook_id,
+                playbook_picked=bool(start.playbook_id),
                 initiated_by=start.initiated_by,
                 reason=start.reason,
                 money_affected=start.money_affected,
@@ -173,9 +188,16 @@ def exit_start(*, client: Client, user: User, start: ExitStart) -> Exit:
     return exit_
 
 
-def exit_update(*, exit_: Exit, user: User, changes: dict[str, object]) -> playbook.Plan:
-    """Change the exit's facts (dates, who, why, money, feeling) and re-plan; done steps stay done."""
+def exit_update(
+    *, exit_: Exit, user: User, changes: dict[str, object], playbook_id: str | None = None
+) -> playbook.Plan:
+    """Change the exit's facts (dates, who, why, money, feeling) and re-plan; done steps stay done.
+
+    `playbook_id`: None keeps the user's pick, "" lets goodterms choose from the answers, an id picks that
+    playbook. A playbook goodterms chose is chosen again when the answers change."""
     _require_running(exit_)
+    if playbook_id:
+        _require_playbook(playbook_id)
     labels = {name: str(getattr(Exit._meta.get_field(name), "verbose_name", name)) for name in changes}
     changed = []
     with transaction.atomic():
@@ -183,13 +205,52 @@ def exit_update(*, exit_: Exit, user: User, changes: dict[str, object]) -> playb
             if getattr(exit_, name) != value:
                 changed.append(f"{labels.get(name, name)}: {_show(getattr(exit_, name))} → {_show(value)}")
                 setattr(exit_, name, value)
+        if playbook_id is not None:
+            exit_.playbook_picked = bool(playbook_id)
+        before = exit_.playbook_id
+        if exit_.playbook_picked:
+            exit_.playbook_id = playbook_id or exit_.playbook_id
+            because = "you picked it"
+        else:
+            suggestion = selectors.playbook_suggested_for(exit_=exit_)
+            exit_.playbook_id, because = suggestion.playbook_id, suggestion.why
         exit_.save()
         result = exit_replan(exit_=exit_)
         if changed:
             _record(exit_, user, "Changed " + "; ".join(changed) + ".")
+        if exit_.playbook_id != before:
+            _record(exit_, user, _switch_line(exit_, before, because))
         # A new end date may already be past: the status follows at once, not at the worker's next pass.
         client_statuses_follow(client_ids=[exit_.client_id])
     return result
+
+
+def exit_switch_playbook(*, exit_: Exit, user: User, playbook_id: str) -> playbook.Plan:
+    """Use another playbook from now on: the plan is made again from it, steps already done stay on the
+    record, and the switch is a line of the record. The user's pick stays until they pick another."""
+    _require_running(exit_)
+    _require_playbook(playbook_id)
+    with transaction.atomic():
+        before = exit_.playbook_id
+        exit_.playbook_id, exit_.playbook_picked = playbook_id, True
+        exit_.save(update_fields=["playbook_id", "playbook_picked"])
+        result = exit_replan(exit_=exit_)
+        if before != playbook_id:
+            _record(exit_, user, _switch_line(exit_, before, "you picked it"))
+    return result
+
+
+def _switch_line(exit_: Exit, before: str, because: str) -> str:
+    books = playbook.default_playbooks()
+    old = books[before].title if before in books else before
+    done = scoped(ExitStep, exit_.organization).filter(exit=exit_, done_on__isnull=False).count()
+    kept = f" {done} done step{'' if done == 1 else 's'} kept." if done else ""
+    return f"Playbook switched from “{old}” to “{books[exit_.playbook_id].title}” ({because}).{kept}"
+
+
+def _require_playbook(playbook_id: str) -> None:
+    if playbook_id not in playbook.default_playbooks():
+        raise ExitNotPossible(f"There is no playbook called “{playbook_id}”.")
 
 
 def _show(value: object) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goodterms.exits.views import calendar, checklist, dashboard, exits, steps
+from goodterms.exits.views import calendar, checklist, dashboard, exits, playbooks, steps
 
 app_name = "exits"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", exits.exit_detail, name="detail"),
     path("<int:pk>/edit/", exits.exit_edit, name="edit"),
     path("<int:pk>/cancel/", exits.exit_cancel, name="cancel"),
+    path("<int:pk>/playbook/", playbooks.switch, name="switch-playbook"),
+    path("playbook-suggestion/", playbooks.suggestion, name="playbook-suggestion"),
     path("<int:pk>/steps/<int:step_pk>/done/", steps.step_done, name="step-done"),
     path("<int:pk>/steps/<int:step_pk>/undo/", steps.step_undo, name="step-undo"),
     path("<int:pk>/steps/<int:step_pk>/move/", steps.step_move, name="step-move"),

@@ -510,6 +510,24 @@ def plan_follow_messages(*, exit_: Exit) -> int:
     return ticked
 
 
+def messages_cancel_for_steps(*, org: Organization, step_ids: list[int]) -> int:
+    """The unsent messages of steps leaving the plan are cancelled (kept, with their text, on record):
+    nothing goes out for a step the plan no longer has. One a worker already holds is left to leave."""
+    cancelled = 0
+    unsent = (Message.State.DRAFT, Message.State.HELD, Message.State.QUEUED, Message.State.FAILED)
+    for message in scoped(Message, org).filter(step_id__in=step_ids, state__in=unsent):
+        if message.state == Message.State.QUEUED and not outbox.take_back(message):
+            continue
+        if (
+            _rows(message)
+            .filter(state=message.state)
+            .update(state=Message.State.CANCELLED, held_reason="", updated_at=timezone.now())
+        ):
+            _record(message, None, "Cancelled: its step left the plan.")
+            cancelled += 1
+    return cancelled
+
+
 def message_email_instead(*, message: Message, user: User) -> Message:
     """The user prefers to write to someone the plan would call: the call task goes, an email draft comes."""
     if message.channel != Channel.CALL or message.state not in EDITABLE_STATES:

@@ -22,6 +22,7 @@ from goodterms.exits.forms import (
     ItemForm,
     OverrideForm,
     StepDoneForm,
+    SwitchPlaybookForm,
 )
 from goodterms.exits.models import Exit
 from goodterms.exits.views.base import exit_for
@@ -105,6 +106,8 @@ def exit_detail(request: OrgRequest, pk: int) -> HttpResponse:
         "item_form": ItemForm(),
         "override_form": OverrideForm(auto_id="override_%s"),
         "cancel_form": CancelForm(auto_id="cancel_%s"),
+        "switch_form": SwitchPlaybookForm(auto_id="switch_%s", initial={"playbook": exit_.playbook_id}),
+        "suggestion": selectors.playbook_suggested_for(exit_=exit_),
         "readiness_passed": selectors.readiness_passed(exit_=exit_, items=page.items),
     }
     return render(request, "exits/exit_detail.html", context)
@@ -122,7 +125,9 @@ def exit_edit(request: OrgRequest, pk: int) -> HttpResponse:
         changes = {name: form.cleaned_data[name] for name in before}
         for name, value in before.items():  # the form wrote into the instance; the service compares
             setattr(exit_, name, value)
-        services.exit_update(exit_=exit_, user=request.user, changes=changes)
+        services.exit_update(
+            exit_=exit_, user=request.user, changes=changes, playbook_id=form.cleaned_data["playbook"]
+        )
         messages.success(request, "The plan is updated. Steps already done stay done.")
         return redirect("exits:detail", pk=exit_.pk)
     return render(request, "exits/exit_edit.html", {"form": form, "exit": exit_})

@@ -17,3 +17,30 @@ for (const button of document.querySelectorAll("[data-copy]")) {
     navigator.clipboard.writeText(field.value).then(() => { button.textContent = "Copied"; });
   });
 }
+// The start and change forms of an exit: as the answers change, say which playbook they lead to.
+for (const form of document.querySelectorAll("form[data-playbook-suggestion]")) {
+  const help = document.getElementById("id_playbook_helptext");
+  const choose = form.querySelector('select[name="playbook"] option[value=""]');
+  if (!help) continue;
+  help.setAttribute("aria-live", "polite");
+  const names = ["initiated_by", "reason", "money_affected", "feeling"];
+  const ask = () => {
+    const data = new FormData(form);
+    const query = new URLSearchParams();
+    for (const name of names) {
+      const value = data.get(name);
+      if (value !== null) query.set(name, name === "money_affected" ? "on" : value);
+    }
+    fetch(form.getAttribute("data-playbook-suggestion") + "?" + query, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((found) => {
+        if (!found) return;
+        help.textContent = found.text;
+        if (choose) choose.textContent = "Choose for me from the answers (now: " + found.title + ")";
+      })
+      .catch(() => {});
+  };
+  form.addEventListener("change", (event) => {
+    if (names.includes(event.target.name)) ask();
+  });
+}

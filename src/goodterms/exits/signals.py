@@ -1,0 +1,14 @@
+"""What the exits app announces to the apps above it, which it must not import.
+
+A message is written for a step of the plan. When a step leaves the plan (the playbook was switched, or a
+changed fact drops it), the messaging app listens (messaging/apps.py) and cancels that step's unsent
+messages, so nothing goes out for a step the plan no longer has.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent with `organization`, `exit` and `step_ids` just before those undone steps are deleted, in the same
+# transaction. Each receiver returns how many of its objects it changed (the messages cancelled).
+steps_leaving_plan = Signal()
