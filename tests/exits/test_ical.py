@@ -48,6 +48,7 @@ def make_step(exit_: Exit, key: str, **fields: object) -> ExitStep:
         "channel": "call",
         "phase": "tell",
         "due": TODAY + timedelta(days=5),
+        "at_time": time(11, 0),
         "talking_points": ["Thank them for the work together", "Say when the last day is"],
     }
     values.update(fields)
@@ -139,17 +140,27 @@ def test_invitation_is_a_timed_call_with_the_primary_contact(web_alice, london_a
     assert event.decoded("DTSTAMP").tzinfo is not None
 
 
-def test_invitation_defaults_to_ten_in_the_servers_zone(web_alice, alice, acme_exit, settings):
+def test_invitation_is_in_the_servers_zone_for_a_user_without_one(web_alice, alice, acme_exit, settings):
     settings.TIME_ZONE = "Europe/Berlin"
     assert alice.time_zone == ""
-    step = make_step(acme_exit, "meeting", channel="meeting", title="Hand over")
+    step = make_step(acme_exit, "meeting", channel="meeting", title="Hand over", at_time=time(9, 45))
 
     cal = parse(web_alice.get(invite_url(step)))
 
     event = only_event(cal)
-    assert event.decoded("DTSTART") == datetime.combine(step.due, time(10), tzinfo=ZoneInfo("Europe/Berlin"))
+    expected = datetime.combine(step.due, time(9, 45), tzinfo=ZoneInfo("Europe/Berlin"))
+    assert event.decoded("DTSTART") == expected
     assert event["SUMMARY"] == "Meeting: Alpha Studio and Acme Corp"
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
+
+
+def test_without_a_time_the_invitation_asks_for_one_first(web_alice, alice, acme_exit):
+    step = make_step(acme_exit, "call", at_time=None)
+    response = web_alice.get(invite_url(step))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("exits:step-meeting", args=[acme_exit.pk, step.pk])
+    page = web_alice.get(response["Location"]).content.decode()
+    assert "Choose the time and the people first" in page
 
 
 def test_invitation_goes_to_the_steps_own_contact_with_their_phone(web_alice, alice, acme, acme_exit):
@@ -159,7 +170,7 @@ def test_invitation_goes_to_the_steps_own_contact_with_their_phone(web_alice, al
     event = only_event(parse(web_alice.get(invite_url(step))))
 
     assert str(event["ATTENDEE"]) == "mailto:eli@acme.example"
-    assert "Phone: +44 20 7946 0000" in str(event["DESCRIPTION"])
+    assert "Phone:\nEli Evans: +44 20 7946 0000" in str(event["DESCRIPTION"])
 
 
 def test_a_contact_without_email_is_named_in_the_description_not_invited(web_alice, org_a, alice, acme_exit):
@@ -172,18 +183,63 @@ def test_a_contact_without_email_is_named_in_the_description_not_invited(web_ali
 
     assert b"ATTENDEE" not in body
     assert "and Fay Fox." in str(event["DESCRIPTION"])
-    assert "Phone: +44 161 496 0000" in str(event["DESCRIPTION"])
+    assert "Fay Fox: +44 161 496 0000" in str(event["DESCRIPTION"])
 
 
-def test_without_a_primary_the_first_contact_with_an_email_is_invited(web_alice, org_a, alice):
+def test_without_a_primary_or_a_choice_nobody_is_guessed(web_alice, org_a, alice):
     client = Client.objects.create(organization=org_a, name="Nimbus")
     Contact.objects.create(organization=org_a, client=client, name="Abe NoEmail")
     Contact.objects.create(organization=org_a, client=client, name="Bea Mail", email="bea@nimbus.example")
     step = make_step(make_exit(client, alice), "call")
 
+    body = web_alice.get(invite_url(step)).content
+
+    assert b"ATTENDEE" not in body
+    event = only_event(icalendar.Calendar.from_ical(body))
+    assert str(event["DESCRIPTION"]) == "A call between Alice Archer (Alpha Studio)."
+
+
+def test_the_invitation_carries_every_chosen_attendee_the_time_and_the_talking_points(
+    web_alice, london_alice, org_a, acme, acme_exit
+):
+    dana = Contact.objects.get(client=acme, name="Dana Diaz")
+    eli = Contact.objects.get(client=acme, name="Eli Evans")
+    fay = Contact.objects.create(organization=org_a, client=acme, name="Fay Fox", phone="+44 161 496 0000")
+    step = make_step(
+        acme_exit,
+        "call",
+        attendee_ids=[eli.pk, dana.pk, fay.pk],
+        at_time=time(16, 15),
+        minutes=45,
+        share_talking_points=True,
+    )
+
     event = only_event(parse(web_alice.get(invite_url(step))))
 
-    assert str(event["ATTENDEE"]) == "mailto:bea@nimbus.example"
+    attendees = event["ATTENDEE"]
+    assert [str(a) for a in attendees] == ["mailto:eli@acme.example", "mailto:dana@acme.example"]
+    assert [a.params["CN"] for a in attendees] == ["Eli Evans", "Dana Diaz"]
+    assert event.decoded("DTSTART") == datetime.combine(step.due, time(16, 15), tzinfo=LONDON)
+    assert event.decoded("DURATION") == timedelta(minutes=45)
+    description = str(event["DESCRIPTION"])
+    assert description.startswith(
+        "A call between Alice Archer (Alpha Studio) and Eli Evans, Dana Diaz and Fay Fox."
+    )
+    assert (
+        "What we would like to talk about:\n• Thank them for the work together\n• Say when the last day is"
+        in (description)
+    )
+    assert "Fay Fox: +44 161 496 0000" in description
+    assert step.why not in description  # the why stays the user's
+
+
+def test_a_removed_or_foreign_attendee_drops_out_of_the_invitation(web_alice, org_a, org_b, acme, acme_exit):
+    dana = Contact.objects.get(client=acme, name="Dana Diaz")
+    stranger = other_client(org_b, "Bravo Client").contacts.get()
+    step = make_step(acme_exit, "call", attendee_ids=[stranger.pk, dana.pk, 999999])
+    event = only_event(parse(web_alice.get(invite_url(step))))
+    assert str(event["ATTENDEE"]) == "mailto:dana@acme.example"
+    assert "p@other.example" not in web_alice.get(invite_url(step)).content.decode()
 
 
 def test_uid_is_stable_and_sequence_grows_when_the_step_moves(web_alice, alice, acme_exit):

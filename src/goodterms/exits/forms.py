@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from goodterms import playbook
+from goodterms.common import unusualdates
 from goodterms.common.validators import validate_single_line
 from goodterms.exits import selectors
 from goodterms.exits.models import Exit, ReadinessItem
@@ -81,6 +82,7 @@ class ExitFactsForm(forms.ModelForm[Exit]):
         field = self.fields["playbook"]
         field.choices = playbook_choices(suggestion.playbook_id)  # type: ignore[attr-defined]
         field.help_text = suggestion_text(suggestion)
+        unusualdates.add_confirm_field(self)
 
     def _answer(self, name: str) -> Any:
         """The answer as typed (a bound form) or as it stands (initial, the exit's own)."""
@@ -106,7 +108,24 @@ class ExitFactsForm(forms.ModelForm[Exit]):
         notice, end = data.get("notice_date"), data.get("end_date")
         if notice and end and end < notice:
             self.add_error("end_date", "The end date is before the notice date.")
+        if not self.errors:
+            unusualdates.confirm_unusual_dates(self, self._unusual(notice, end))
         return data
+
+    def _unusual(self, notice: date | None, end: date | None) -> list[tuple[str, str]]:
+        """Dates typed (or changed) into the past or more than two years ahead."""
+        today, found = unusualdates.today(), []
+        for name, day, label in (
+            ("notice_date", notice, "The notice date"),
+            ("end_date", end, "The last day"),
+        ):
+            if name not in self.changed_data or day is None:
+                continue
+            if unusualdates.past(day, today):
+                found.append((name, unusualdates.in_the_past(label, day)))
+            elif unusualdates.far_ahead(day, today):
+                found.append((name, unusualdates.far_in_the_future(label, day)))
+        return found
 
 
 def _lines(raw: str, field: str) -> tuple[str, ...]:
@@ -153,17 +172,90 @@ class StepDoneForm(forms.Form):
     )
 
 
+def _one_date(form: forms.Form, name: str, label: str) -> None:
+    """A step moved into the past or years ahead asks to be confirmed first."""
+    day = form.cleaned_data.get(name)
+    if form.errors or day is None or name not in form.changed_data:
+        return
+    today = unusualdates.today()
+    if unusualdates.past(day, today):
+        unusualdates.confirm_unusual_dates(form, [(name, unusualdates.in_the_past(label, day))])
+    elif unusualdates.far_ahead(day, today):
+        unusualdates.confirm_unusual_dates(form, [(name, unusualdates.far_in_the_future(label, day))])
+
+
 class StepMoveForm(forms.Form):
     due = forms.DateField(widget=DateInput, label="New date")
     at_time = forms.TimeField(
         required=False, widget=forms.TimeInput(attrs={"type": "time"}), label="Time (calls and meetings)"
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unusualdates.add_confirm_field(self)
+
     def clean_due(self) -> date:
         day: date = self.cleaned_data["due"]
         if not EARLIEST <= day <= LATEST:
             raise forms.ValidationError(f"Give a date between {EARLIEST.year} and {LATEST.year}.")
         return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _one_date(self, "due", "The new date")
+        return data
+
+
+LENGTHS = [(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours")]
+
+
+class MeetingForm(forms.Form):
+    """Who a call or meeting is with, when, and what its invitation carries."""
+
+    attendees = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who takes part",
+        help_text="Everyone ticked with an email address is in the invitation.",
+    )
+    day = forms.DateField(widget=DateInput, label="Day")
+    at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Time")
+    minutes = forms.TypedChoiceField(coerce=int, choices=LENGTHS, initial=30, label="Length")
+    share_talking_points = forms.BooleanField(
+        required=False,
+        label="Put the talking points in the invitation",
+        help_text="The client sees them. Leave this off to keep them as your own notes.",
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = []
+        for person in people:
+            label = person.name + (f", {person.role}" if person.role else "")
+            label += f" <{person.email}>" if person.email else " — no email address, not in the invitation"
+            if person.is_primary:
+                label += " (primary contact)"
+            choices.append((person.pk, label))
+        self.fields["attendees"].choices = choices  # type: ignore[attr-defined]
+        unusualdates.add_confirm_field(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _one_date(self, "day", "The day")
+        return data
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(f"Give a date between {EARLIEST.year} and {LATEST.year}.")
+        return day
+
+    def clean_attendees(self) -> list[int]:
+        chosen: list[int] = self.cleaned_data.get("attendees") or []
+        if not chosen:
+            raise forms.ValidationError("Tick at least one person.")
+        return chosen
 
 
 class ItemForm(forms.Form):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from goodterms.exits.models import ExitStep
 
 PRODID = f"-//goodterms//goodterms {__version__}//EN"
-CALL_LENGTH = timedelta(minutes=30)
-DEFAULT_TIME = time(10, 0)  # a call nobody has given a time yet: a sensible morning slot, easy to move
+DEFAULT_MINUTES = 30
 FEED_REFRESH = timedelta(hours=1)
 # The VTIMEZONE only has to cover the events; a year either side keeps it short and still correct.
 ZONE_MARGIN = timedelta(days=366)
@@ -40,15 +39,20 @@ def step_uid(step: ExitStep, host: str) -> str:
     return f"goodterms-step-{step.pk}@{host}"
 
 
-def pick_contact(step: ExitStep, contacts: Sequence[Contact]) -> Contact | None:
-    """Whom the call is with: the step's own contact, else the client's primary, else the first with an email.
+def attendees(step: ExitStep, contacts: Sequence[Contact]) -> list[Contact]:
+    """Whom the call is with: the people the user chose, else the step's own person, else the client's
+    primary contact; nobody when none of these is known (the exit page asks the user, nobody is guessed).
 
-    `contacts` are the client's contacts in the order the caller wants them tried.
+    `contacts` are the client's contacts (the chosen ones are looked up among them, so a removed contact or
+    one of another client drops out).
     """
+    if step.attendee_ids:
+        by_pk = {c.pk: c for c in contacts}
+        return [by_pk[pk] for pk in step.attendee_ids if pk in by_pk]
     if step.contact_id is not None and step.contact is not None:
-        return step.contact
+        return [step.contact]
     primary = next((c for c in contacts if c.is_primary), None)
-    return primary or next((c for c in contacts if c.email), None)
+    return [primary] if primary is not None else []
 
 
 def invitation_filename(step: ExitStep) -> str:
@@ -78,31 +82,44 @@ def step_invitation(
     # RFC 5546 has no ATTENDEE in a PUBLISH, so a strict reader may drop it; the contact's name is in
     # DESCRIPTION as well.
     calendar.add("method", "PUBLISH")
-    contact = pick_contact(step, contacts)
+    if step.at_time is None:
+        raise ValueError("an invitation needs the time the user chose")
+    people = attendees(step, contacts)
     # The client receives this event's title and description when the user sends it, so they say only what a
-    # client may read: who talks with whom. The why and the talking points stay private, on the exit page and
-    # in the user's own feed.
-    event = _event(step, tz=tz, host=host, sequence=sequence, now=now, contact=contact)
+    # client may read: who talks with whom, and the talking points only when the user chose to share them.
+    # The why stays private, on the exit page and in the user's own feed.
+    event = _event(step, tz=tz, host=host, sequence=sequence, now=now, people=people)
     event.pop("summary")
     event.pop("description")
-    event.add(
-        "summary", _line(f"{_channel_word(step)}: {step.organization.name} and {step.exit.client.name}")
-    )
-    with_whom = f" and {_line(contact.name)}" if contact is not None else ""
-    org = _line(step.organization.name)
-    description = f"A {_channel_word(step).lower()} between {_line(organizer.name)} ({org}){with_whom}."
-    if contact is not None and contact.phone:
-        description += f"\nPhone: {_line(contact.phone)}"
+    summary, description = invitation_text(step, organizer=organizer, people=people)
+    event.add("summary", summary)
     event.add("description", _text(description))
     event.add("organizer", _address(organizer.email, organizer.name))
-    if contact is not None and contact.email:
-        attendee = _address(contact.email, contact.name)
-        attendee.params["ROLE"] = "REQ-PARTICIPANT"
-        event.add("attendee", attendee)
+    for person in people:
+        if person.email:
+            attendee = _address(person.email, person.name)
+            attendee.params["ROLE"] = "REQ-PARTICIPANT"
+            event.add("attendee", attendee)
     calendar.add_component(event)
     _add_zones(calendar, [step.due])
     body: bytes = calendar.to_ical()
     return body
+
+
+def invitation_text(step: ExitStep, *, organizer: User, people: Sequence[Contact]) -> tuple[str, str]:
+    """The invitation's title and description: what the client receives, so the meeting page shows it."""
+    summary = _line(f"{_channel_word(step)}: {step.organization.name} and {step.exit.client.name}")
+    names = _listed([_line(person.name) for person in people])
+    org = _line(step.organization.name)
+    with_whom = f" and {names}" if names else ""
+    description = f"A {_channel_word(step).lower()} between {_line(organizer.name)} ({org}){with_whom}."
+    points = _points(step)
+    if step.share_talking_points and points:
+        description += "\n\nWhat we would like to talk about:\n" + "\n".join(f"• {point}" for point in points)
+    phones = [f"{_line(p.name)}: {_line(p.phone)}" for p in people if p.phone]
+    if phones:
+        description += "\n\nPhone:\n" + "\n".join(phones)
+    return summary, description
 
 
 def feed_calendar(
@@ -138,14 +155,16 @@ def feed_calendar(
     for step in steps:
         # A call is with someone even when the plan names nobody; an email or a task names only its own.
         client_contacts = (contacts or {}).get(step.exit.client_id, ()) if step.is_meeting else ()
-        contact = pick_contact(step, client_contacts)
+        people = attendees(step, client_contacts) if step.is_meeting else []
+        if not step.is_meeting and step.contact_id is not None and step.contact is not None:
+            people = [step.contact]
         event = _event(
             step,
             tz=tz,
             host=host,
             sequence=(sequences or {}).get(step.pk, 0),
             now=now,
-            contact=contact,
+            people=people,
             url=link(step) if link else "",
         )
         calendar.add_component(event)
@@ -170,7 +189,7 @@ def _event(
     host: str,
     sequence: int,
     now: datetime | None,
-    contact: Contact | None,
+    people: Sequence[Contact],
     url: str = "",
 ) -> icalendar.Event:
     """The part the invitation and the feed share: what, when, why, and with whom."""
@@ -179,16 +198,16 @@ def _event(
     event.add("dtstamp", now or timezone.now())
     event.add("sequence", max(sequence, 0))
     event.add("summary", _summary(step))
-    if step.is_meeting:
-        event.add("dtstart", datetime.combine(step.due, step.at_time or DEFAULT_TIME, tzinfo=tz))
-        event.add("duration", CALL_LENGTH)
+    if step.is_meeting and step.at_time is not None:
+        event.add("dtstart", datetime.combine(step.due, step.at_time, tzinfo=tz))
+        event.add("duration", timedelta(minutes=step.minutes or DEFAULT_MINUTES))
         event.add("transp", "OPAQUE")
     else:
         # An all-day reminder that does not make the user look busy to people booking them.
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
-    event.add("description", _description(step, contact))
+    event.add("description", _description(step, people))
     if url:
         event.add("url", url)
     return event
@@ -206,25 +225,41 @@ def _summary(step: ExitStep) -> str:
         text = f"Meeting with {client}: {step.title}"
     else:
         text = f"{client}: {step.title}"
+    if step.is_meeting and step.at_time is None:
+        text += " (no time set)"
     return _line(text)
 
 
-def _description(step: ExitStep, contact: Contact | None) -> str:
-    """Why the step matters, the talking points as a list, and who to reach and how."""
+def _points(step: ExitStep) -> list[str]:
+    return [_line(str(point)) for point in step.talking_points or [] if str(point).strip()]
+
+
+def _listed(names: list[str]) -> str:
+    """Dana; Dana and Eli; Dana, Eli and Fay."""
+    names = [name for name in names if name]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _description(step: ExitStep, people: Sequence[Contact]) -> str:
+    """Why the step matters, the talking points as a list, and who to reach and how (the user's own feed)."""
     parts = []
     if step.why.strip():
         parts.append(_text(step.why.strip()))
-    points = [_line(str(point)) for point in step.talking_points or [] if str(point).strip()]
+    points = _points(step)
     if points:
         parts.append("Talking points:\n" + "\n".join(f"• {point}" for point in points))
-    who = _line(contact.name) if contact is not None else _line(step.contact_name)
-    if who:
-        lines = [f"With: {who}"]
-        if contact is not None and contact.email:
-            lines.append(f"Email: {_line(contact.email)}")
-        if contact is not None and contact.phone:
-            lines.append(f"Phone: {_line(contact.phone)}")
-        parts.append("\n".join(lines))
+    if people:
+        for person in people:
+            lines = [f"With: {_line(person.name)}"]
+            if person.email:
+                lines.append(f"Email: {_line(person.email)}")
+            if person.phone:
+                lines.append(f"Phone: {_line(person.phone)}")
+            parts.append("\n".join(lines))
+    elif _line(step.contact_name):
+        parts.append(f"With: {_line(step.contact_name)}")
     return "\n\n".join(parts)
 
 

@@ -126,6 +126,12 @@ class ExitStep(OrgOwned):
     # What the user did.
     moved_to = models.DateField(null=True, blank=True)
     at_time = models.TimeField(null=True, blank=True, help_text="For calls and meetings: when, your time.")
+    # For calls and meetings: whom the user chose to invite (contact ids of the exit's client; empty: not
+    # chosen yet, and the plan proposes the step's own person or the primary contact), how long, and
+    # whether the invitation the client receives carries the talking points.
+    attendee_ids = models.JSONField(default=list, blank=True)
+    minutes = models.PositiveSmallIntegerField("length in minutes", default=30)
+    share_talking_points = models.BooleanField(default=False)
     done_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

@@ -16,6 +16,7 @@ from goodterms import playbook
 from goodterms.accounts.models import Organization, User, hash_token
 from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.clients.models import Contact
+from goodterms.exits import ical
 from goodterms.exits import score as scoring
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
 from goodterms.lib.vocabulary import CONVERSATIONS, Check, Feeling
@@ -219,6 +220,8 @@ FINGERPRINT_FIELDS = (
     "talking_points",
     "contact_id",
     "contact_name",
+    "attendee_ids",
+    "minutes",
     "exit__client__name",
     "exit__client_id",
 )
@@ -247,6 +250,35 @@ def invitation_contacts(*, step: ExitStep) -> list[Contact]:
     return list(
         scoped(Contact, step.organization).filter(client=step.exit.client_id).order_by("-is_primary", "name")
     )
+
+
+@dataclass(frozen=True)
+class Attendees:
+    """Whom a call or meeting is with, and whether the user chose them or the plan proposes them."""
+
+    people: list[Contact]
+    chosen: bool
+
+    @property
+    def why(self) -> str:
+        if self.chosen:
+            return "you chose"
+        if not self.people:
+            return "nobody chosen yet"
+        return "proposed: the primary contact" if self.people[0].is_primary else "proposed: the step's person"
+
+
+def step_attendees(*, step: ExitStep, contacts: Sequence[Contact] | None = None) -> Attendees:
+    people = ical.attendees(step, invitation_contacts(step=step) if contacts is None else contacts)
+    return Attendees(people, chosen=bool(step.attendee_ids))
+
+
+def meeting_attendees(*, exit_: Exit, steps: Iterable[ExitStep]) -> dict[int, Attendees]:
+    """The attendees of each call and meeting on an exit's page, from one read of the client's people."""
+    contacts = list(
+        scoped(Contact, exit_.organization).filter(client=exit_.client_id).order_by("-is_primary", "name")
+    )
+    return {step.pk: step_attendees(step=step, contacts=contacts) for step in steps if step.is_meeting}
 
 
 def record_length(*, exit_: Exit) -> int:

@@ -24,8 +24,9 @@ from goodterms.clients.models import Client, Contact
 from goodterms.exits import selectors
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
 from goodterms.exits.signals import steps_leaving_plan
+from goodterms.lib import dates
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Phase, SecurityEvent
+from goodterms.lib.vocabulary import CONVERSATIONS, Phase, SecurityEvent
 
 
 class ExitNotPossible(Refused):
@@ -255,7 +256,7 @@ def _require_playbook(playbook_id: str) -> None:
 
 def _show(value: object) -> str:
     if isinstance(value, date):
-        return value.isoformat()
+        return dates.describe_day(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
@@ -315,9 +316,57 @@ def step_move(*, step: ExitStep, user: User, to: date, at: time | None = None) -
         step.moved_to = to
         step.at_time = at if step.is_meeting else None
         step.save(update_fields=["moved_to", "at_time"])
-        when = f"{to:%A} {to.day} {to:%B %Y}" + (f" at {at:%H:%M}" if at and step.is_meeting else "")
+        when = dates.describe_day(to) + (f" at {dates.clock(at)}" if at and step.is_meeting else "")
         _record(step.exit, user, f"Rescheduled “{step.title}” to {when}.")
         return exit_replan(exit_=step.exit)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What the user chose for a call or meeting: who, when, how long, and whether the talking points go
+    into the invitation the client receives."""
+
+    attendee_ids: tuple[int, ...]
+    day: date
+    at: time
+    minutes: int = 30
+    share_talking_points: bool = False
+
+
+def step_meeting_set(*, step: ExitStep, user: User, meeting: Meeting) -> playbook.Plan:
+    """Set whom a call or meeting is with and when; the invitation is made from this. Steps that wait for
+    the call follow its new day, and the record says what was chosen."""
+    _require_running(step.exit)
+    if not step.is_meeting:
+        raise ExitNotPossible("Only calls and meetings have people to invite and a time.")
+    people = list(
+        scoped(Contact, step.organization)
+        .filter(client=step.exit.client_id, pk__in=meeting.attendee_ids)
+        .values_list("pk", "name")
+    )
+    if len(people) != len(set(meeting.attendee_ids)):
+        raise ExitNotPossible(f"Choose people who work at {step.exit.client.name}.")
+    names = dict(people)
+    chosen = list(dict.fromkeys(meeting.attendee_ids))  # in the order given, each once
+    with transaction.atomic():
+        step.attendee_ids = chosen
+        step.minutes = meeting.minutes
+        step.share_talking_points = meeting.share_talking_points
+        if meeting.day != step.due:
+            step.moved_to = meeting.day
+        step.at_time = meeting.at
+        step.save(update_fields=["attendee_ids", "minutes", "share_talking_points", "moved_to", "at_time"])
+        who = _names([names[pk] for pk in chosen]) or "nobody yet"
+        when = f"{dates.describe_day(meeting.day)} at {dates.clock(meeting.at)}"
+        shared = "; the invitation carries the talking points" if meeting.share_talking_points else ""
+        _record(step.exit, user, f"“{step.title}”: with {who}, {when}, {meeting.minutes} minutes{shared}.")
+        return exit_replan(exit_=step.exit)
+
+
+def _names(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def item_add(*, exit_: Exit, user: User, kind: str, title: str) -> ReadinessItem:
@@ -441,6 +490,10 @@ def steps_forget_contact(*, org: Organization, contact: Contact) -> None:
         step.title, step.contact_name = title, "a forgotten contact"
         step.talking_points = [_erase(str(point), needles) for point in step.talking_points]
         step.save(update_fields=["title", "contact_name", "talking_points"])
+    for step in scoped(ExitStep, org).filter(exit__client=contact.client_id, channel__in=CONVERSATIONS):
+        if contact.pk in step.attendee_ids:
+            step.attendee_ids = [pk for pk in step.attendee_ids if pk != contact.pk]
+            step.save(update_fields=["attendee_ids"])
     for event in scoped(ExitEvent, org).filter(exit__client=contact.client_id):
         text = _erase(event.text, needles)
         if text != event.text:

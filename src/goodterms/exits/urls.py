@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/steps/<int:step_pk>/done/", steps.step_done, name="step-done"),
     path("<int:pk>/steps/<int:step_pk>/undo/", steps.step_undo, name="step-undo"),
     path("<int:pk>/steps/<int:step_pk>/move/", steps.step_move, name="step-move"),
+    path("<int:pk>/steps/<int:step_pk>/meeting/", steps.step_meeting, name="step-meeting"),
     path("<int:pk>/items/", checklist.item_add, name="item-add"),
     path("<int:pk>/items/<int:item_pk>/done/", checklist.item_done, name="item-done"),
     path("<int:pk>/items/<int:item_pk>/delete/", checklist.item_delete, name="item-delete"),

@@ -11,6 +11,7 @@ from goodterms import playbook, templating, tone
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
 from goodterms.clients.models import Contact
+from goodterms.exits import selectors as exit_selectors
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib import checks
 from goodterms.lib.vocabulary import CONVERSATIONS, Check, MessageKind, Phase
@@ -168,22 +169,20 @@ def waiting_in_outbox(*, message: Message) -> bool:
 
 
 def notice_recipient(*, exit_: Exit) -> Contact | None:
-    """Whom a notice goes to unless the user chooses: the person the plan's call was with, else the client's
-    primary contact; None when neither is known (the user picks, nobody is guessed alphabetically)."""
+    """Whom a notice goes to unless the user chooses: the first person of the plan's call (whom the user
+    chose to call, or the call's own person), else the client's primary contact; None when neither is known
+    (the user picks, nobody is guessed alphabetically)."""
     call = (
         scoped(ExitStep, exit_.organization)
-        .filter(
-            exit=exit_,
-            channel__in=CONVERSATIONS,
-            phase__in=[Phase.PREPARE, Phase.NOTICE],
-            contact__isnull=False,
-        )
+        .filter(exit=exit_, channel__in=CONVERSATIONS, phase__in=[Phase.PREPARE, Phase.NOTICE])
         .select_related("contact")
         .order_by("due", "position")
         .first()
     )
-    if call is not None and call.contact is not None and call.contact.client_id == exit_.client_id:
-        return call.contact
+    if call is not None:
+        people = exit_selectors.step_attendees(step=call).people
+        if people:
+            return people[0]
     return scoped(Contact, exit_.organization).filter(client=exit_.client_id, is_primary=True).first()
 
 

@@ -51,6 +51,9 @@ def step_invite(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
     step = get_for_org(steps, request.org, pk=step_pk, exit=exit_)
     if not step.is_meeting:
         raise Http404("Only calls and meetings have an invitation.")
+    if step.at_time is None:
+        messages.info(request, "Choose the time and the people first; the invitation is made from them.")
+        return redirect("exits:step-meeting", pk=pk, step_pk=step.pk)
     body = ical.step_invitation(
         step,
         organizer=request.user,

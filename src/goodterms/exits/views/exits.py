@@ -86,11 +86,13 @@ def exit_detail(request: OrgRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     page = selectors.exit_page(exit_=exit_)
     titles = {step.key: step.title for step in page.steps}
+    attendees = selectors.meeting_attendees(exit_=exit_, steps=page.steps)
     rows = [
         {
             "step": step,
             "status": step.status(today),
             "waits_for": selectors.waits_for(step=step, titles=titles),
+            "attendees": attendees.get(step.pk),
         }
         for step in page.steps
     ]

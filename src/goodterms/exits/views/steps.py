@@ -1,15 +1,16 @@
-"""One step of an exit's plan: tick it off (with a note), undo that, or reschedule it."""
+"""One step of an exit's plan: tick it off (with a note), undo that, reschedule it, or choose whom a call
+or meeting is with and when."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from goodterms.accounts.decorators import OrgRequest, org_required
-from goodterms.exits import services
-from goodterms.exits.forms import StepDoneForm, StepMoveForm
+from goodterms.exits import ical, selectors, services
+from goodterms.exits.forms import MeetingForm, StepDoneForm, StepMoveForm
 from goodterms.exits.views.base import exit_url, step_for
 
 
@@ -63,3 +64,46 @@ def step_move(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
             messages.success(request, f"“{step.title}” is rescheduled.")
         return redirect(exit_url(pk, f"step-{step.pk}"))
     return render(request, "exits/step_move.html", {"form": form, "step": step, "exit": step.exit})
+
+
+@org_required
+def step_meeting(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
+    """A call or meeting: whom it is with, when, and its invitation."""
+    step = step_for(request, pk, step_pk)
+    if not step.is_meeting:
+        raise Http404("Only calls and meetings have people and a time.")
+    people = selectors.invitation_contacts(step=step)
+    current = selectors.step_attendees(step=step, contacts=people)
+    initial = {
+        "attendees": [person.pk for person in current.people],
+        "day": step.due,
+        "at": step.at_time,
+        "minutes": step.minutes,
+        "share_talking_points": step.share_talking_points,
+    }
+    form = MeetingForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = services.Meeting(
+            attendee_ids=tuple(data["attendees"]),
+            day=data["day"],
+            at=data["at"],
+            minutes=data["minutes"],
+            share_talking_points=data["share_talking_points"],
+        )
+        try:
+            services.step_meeting_set(step=step, user=request.user, meeting=meeting)
+        except services.ExitNotPossible as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"Saved. The invitation for “{step.title}” is ready to download.")
+        return redirect("exits:step-meeting", pk=pk, step_pk=step.pk)
+    context = {
+        "form": form,
+        "step": step,
+        "exit": step.exit,
+        "attendees": current,
+        "people": people,
+        "invitation": ical.invitation_text(step, organizer=request.user, people=current.people),
+    }
+    return render(request, "exits/step_meeting.html", context)
