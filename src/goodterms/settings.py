@@ -231,6 +231,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "goodterms.accounts.context_processors.worker_status",
             ],
+            # The one date style (goodterms.lib.dates) as filters every template has: |day and |moment.
+            "builtins": ["goodterms.common.datefilters"],
         },
     },
 ]

@@ -10,7 +10,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -107,6 +107,7 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
         ),
     )
     data.secrets_.add(invoice)
+    ExitStep.objects.filter(pk=data.call.pk).update(at_time=time(14, 30))  # an invitation needs a time
     contact = data.contacts[0]
     subject = f"Goodbye {secrets.token_hex(4)}"
     data.message = Message.objects.create(
@@ -136,6 +137,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "clients:contact-create": lambda b: {"pk": b.clients[0].pk},
     "clients:contact-edit": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
     "clients:contact-delete": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
+    "clients:contact-make-primary": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
     "clients:contact-export": lambda b: {"pk": b.contacts[0].client_id, "contact_pk": b.contacts[0].pk},
     "clients:import-map": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-preview": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
@@ -146,6 +148,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "exits:detail": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:edit": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:cancel": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:switch-playbook": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:override": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:item-add": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:item-done": lambda b: {"pk": b.exit.pk, "item_pk": b.item.pk},  # type: ignore[union-attr]
@@ -153,6 +156,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "exits:step-done": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "exits:step-undo": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "exits:step-move": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
+    "exits:step-meeting": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "exits:step-invite": lambda b: {"pk": b.exit.pk, "step_pk": b.call.pk},  # type: ignore[union-attr]
     "messaging:board": lambda b: {"exit_pk": b.exit.pk},  # type: ignore[union-attr]
     "messaging:draft-goodbyes": lambda b: {"exit_pk": b.exit.pk},  # type: ignore[union-attr]
@@ -181,6 +185,7 @@ LIST_URLS = {
     "home",
     "org-settings",
     "exits:list",
+    "exits:playbook-suggestion",
     "exits:dashboard",
     "exits:calendar",
     "messaging:templates",

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from goodterms.clients.models import Client, Contact
 
@@ -181,3 +182,42 @@ def test_a_contact_of_another_client_is_not_reachable_through_this_one(web_alice
 def test_pages_need_a_signed_in_user(org_a, acme, visitor):
     response = visitor.get(f"/clients/{acme.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+# --- the primary contact, chosen on the client ------------------------------------------------------------
+
+
+def test_the_list_shows_only_a_real_primary_contact(web_alice, org_a):
+    nimbus = Client.objects.create(organization=org_a, name="Nimbus")
+    Contact.objects.create(organization=org_a, client=nimbus, name="Accounts Team", email="ap@nimbus.example")
+    text = web_alice.get(reverse("clients:list")).content.decode()
+    row = text.split(">Nimbus</a>")[1].split("</tr>")[0]
+    assert "Accounts Team" not in row
+    assert "None chosen" in row
+
+
+def test_make_primary_moves_the_mark_and_says_what_it_means(web_alice, acme):
+    eli = acme.contacts.get(name="Eli Evans")
+    response = web_alice.post(reverse("clients:contact-make-primary", args=[acme.pk, eli.pk]))
+    assert response.status_code == 302
+    assert list(acme.contacts.filter(is_primary=True).values_list("name", flat=True)) == ["Eli Evans"]
+    page = web_alice.get(response["Location"]).content.decode()
+    assert "Eli Evans is the primary contact of Acme Corp" in page
+    row = web_alice.get(reverse("clients:list")).content.decode().split(">Acme Corp</a>")[1].split("</tr>")[0]
+    assert "Eli Evans" in row and "Dana Diaz" not in row
+
+
+def test_a_client_without_a_primary_contact_says_so_on_its_page(web_alice, acme):
+    acme.contacts.update(is_primary=False)
+    page = web_alice.get(reverse("clients:detail", args=[acme.pk])).content.decode()
+    assert "Acme Corp has no primary contact" in page
+    assert page.count(">Make primary<") == 2  # one button per person (the callout names it too)
+
+
+def test_make_primary_is_post_only_and_404_for_another_organization(web_alice, web_charlie, acme):
+    eli = acme.contacts.get(name="Eli Evans")
+    url = reverse("clients:contact-make-primary", args=[acme.pk, eli.pk])
+    assert web_alice.get(url).status_code == 405
+    assert web_charlie.post(url).status_code == 404
+    eli.refresh_from_db()
+    assert not eli.is_primary

@@ -173,7 +173,9 @@ def test_changing_dates_replans_and_keeps_done_steps(web_alice, acme_exit):
     call.refresh_from_db()
     assert call.done_on == TODAY
     assert max(s.due for s in acme_exit.steps.exclude(phase="aftercare")) <= new_end + timedelta(days=14)
-    assert ExitEvent.objects.filter(exit=acme_exit, text__contains=new_end.isoformat()).exists()
+    # The record writes the day as every sentence does, with the year: it is read long after.
+    written = f"{new_end:%A} {new_end.day} {new_end:%B %Y}"
+    assert ExitEvent.objects.filter(exit=acme_exit, text__contains=f"→ {written}").exists()
 
 
 def test_rescheduling_a_step_moves_it_and_what_waits_for_it(web_alice, acme_exit):

@@ -74,7 +74,39 @@ def test_money_affected_asks_for_more_and_says_why():
 def test_the_contract_is_named_when_it_sets_the_notice():
     warning = warnings(facts(60, contract_notice_days=90))["notice-too-short"]
     assert "the client's contract asks for 90 days of notice" in warning.message
-    assert warning.earliest_fair_end == date(2026, 8, 30)  # a Sunday: calendar days, not moved
+    # 90 calendar days after the notice is Sunday 30 August: the last working day is the Monday after.
+    assert warning.earliest_fair_end == date(2026, 8, 31)
+    assert "Sunday 30 August 2026, not a working day, so the next working day" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("country", "notice", "fair", "why"),
+    [
+        # 30 days after Thu 3 Dec 2026 is Saturday 2 January 2027; GB and the US take Fri 1 Jan off, not
+        # Monday 4 Jan, so the fair day is the Monday in both.
+        ("GB", date(2026, 12, 3), date(2027, 1, 4), "Saturday 2 January 2027, not a working day in GB"),
+        ("US", date(2026, 12, 3), date(2027, 1, 4), "Saturday 2 January 2027, not a working day in US"),
+        # 30 days after Wed 25 Nov 2026 is Christmas Day, a Friday. GB also takes Monday 28 December off
+        # (Boxing Day observed), so its fair day is Tuesday 29; the US works that Monday.
+        ("GB", date(2026, 11, 25), date(2026, 12, 29), "Friday 25 December 2026, not a working day in GB"),
+        ("US", date(2026, 11, 25), date(2026, 12, 28), "Friday 25 December 2026, not a working day in US"),
+        # Memorial Day, Monday 25 May 2026: 30 days after Fri 24 Apr is Sunday 24 May, so Tuesday 26 May.
+        ("US", date(2026, 4, 24), date(2026, 5, 26), "Sunday 24 May 2026, not a working day in US"),
+    ],
+)
+def test_the_earliest_fair_last_day_is_a_business_day_in_the_country(country, notice, fair, why):
+    exit_facts = ExitFacts(notice_date=notice, end_date=notice + timedelta(days=10), country=country)
+    warning = warnings(exit_facts)["notice-too-short"]
+    assert warning.earliest_fair_end == fair
+    assert fair.weekday() < 5
+    assert why in warning.message
+    assert f"The earliest fair last day is {fair:%A} {fair.day} {fair:%B %Y}:" in warning.message
+
+
+def test_a_fair_last_day_on_a_working_day_is_not_moved():
+    warning = warnings(facts(10))["notice-too-short"]  # 30 days after Monday 1 June: Wednesday 1 July
+    assert warning.earliest_fair_end == date(2026, 7, 1)
+    assert "Wednesday 1 July 2026, 30 days after the notice (calendar days)." in warning.message
 
 
 def test_no_notice_warning_when_the_client_ends_it():

@@ -300,7 +300,9 @@ def test_to_dict_is_plain_json(house: Playbook):
     )
     assert next(step for step in data["steps"] if step["id"] == "prep")["moved"] is True
     short = plan(facts(contract_notice_days=90), house, BEFORE).to_dict()["warnings"]
-    assert short[0]["code"] == "notice-too-short" and short[0]["earliest_fair_end"] == "2026-08-30"
+    assert (
+        short[0]["code"] == "notice-too-short" and short[0]["earliest_fair_end"] == "2026-08-31"
+    )  # Sunday 30 Aug: the Monday
 
 
 def test_plan_step_raises_key_error_for_an_unknown_key(house: Playbook):

@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 
 from goodterms.clients import importing
 from goodterms.clients.models import Client, Contact, normalize_tags
+from goodterms.common import unusualdates
 from goodterms.common.validators import EmailAddressInput, normalize_email_address, validate_single_line
 
 
@@ -29,9 +30,18 @@ class ClientForm(forms.ModelForm[Client]):
         super().__init__(*args, **kwargs)
         for name in ("name", "company", "tags"):
             self.fields[name].validators.append(validate_single_line)
+        unusualdates.add_confirm_field(self)
 
     def clean_tags(self) -> str:
         return normalize_tags(self.cleaned_data["tags"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, today = data.get("start_date"), unusualdates.today()
+        if since is not None and "start_date" in self.changed_data and since > today:
+            problem = f"“Client since” is in the future ({unusualdates.describe_day(since)})."
+            unusualdates.confirm_unusual_dates(self, [("start_date", problem)])
+        return data
 
 
 class ContactForm(forms.ModelForm[Contact]):

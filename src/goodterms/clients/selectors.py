@@ -64,11 +64,10 @@ def client_contacts(*, client: Client) -> QuerySet[Contact]:
 
 
 def primary_contacts(*, org: Organization, clients: list[Client]) -> dict[int, Contact]:
-    """The primary (or first) contact of each client on a page, in one query."""
+    """The primary contact of each client on a page, in one query. A client without one has no entry: the
+    list says so rather than showing someone who is not primary."""
+    contacts = scoped(Contact, org).filter(client__in=clients, is_primary=True).order_by("client_id", "pk")
     result: dict[int, Contact] = {}
-    contacts = (
-        scoped(Contact, org).filter(client__in=clients).order_by("client_id", "-is_primary", "name", "pk")
-    )
     for contact in contacts:
         result.setdefault(contact.client_id, contact)
     return result

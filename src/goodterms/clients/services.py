@@ -66,6 +66,17 @@ def _contact_save(contact: Contact) -> Contact:
     return contact
 
 
+def contact_make_primary(*, contact: Contact) -> None:
+    """Make this person the client's primary contact (the one the notice and the call go to unless the user
+    chooses someone else); the client's other contacts stop being primary."""
+    with transaction.atomic():
+        contacts = scoped(Contact, contact.organization).filter(client=contact.client_id)
+        contacts.filter(is_primary=True).exclude(pk=contact.pk).update(is_primary=False)
+        contacts.filter(pk=contact.pk).update(is_primary=True)
+        contact.is_primary = True
+        _facts_changed(contact.organization, [contact.client_id])
+
+
 def contact_create(*, client: Client, contact: Contact) -> Contact:
     """Save a new contact (an unsaved instance, as a form made it) at `client`."""
     contact.organization = client.organization

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/contacts/new/", contacts.contact_create, name="contact-create"),
     path("<int:pk>/contacts/<int:contact_pk>/edit/", contacts.contact_edit, name="contact-edit"),
     path("<int:pk>/contacts/<int:contact_pk>/delete/", contacts.contact_delete, name="contact-delete"),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/primary/",
+        contacts.contact_make_primary,
+        name="contact-make-primary",
+    ),
     path("<int:pk>/contacts/<int:contact_pk>/export.json", contacts.contact_export, name="contact-export"),
     path("import/", imports.upload, name="import"),
     path("import/<int:pk>/map/", imports.map_columns, name="import-map"),

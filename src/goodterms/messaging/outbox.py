@@ -31,6 +31,7 @@ from django.utils import timezone
 from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.accounts.securitylog import security_event
 from goodterms.common import jobloop
+from goodterms.lib import dates
 from goodterms.lib.vocabulary import SecurityEvent
 from goodterms.messaging import gate
 from goodterms.messaging.mail import (
@@ -118,7 +119,7 @@ def queue(
             },
         )
         if send_at is not None:
-            text = f"Scheduled for {timezone.localtime(send_at):%Y-%m-%d %H:%M %Z}."
+            text = f"Scheduled for {_when(send_at)}."
         else:
             text = "On its way again, with the same Message-ID." if resending else "On its way."
         record_event(row, text, user=user, at=now)
@@ -156,7 +157,7 @@ def reschedule(message: Message, send_at: datetime | None, *, user: Any = None) 
         if not moved:
             return False
         scoped(Message, message.organization).filter(pk=message.pk).update(send_at=send_at, updated_at=now)
-        when = f"to {timezone.localtime(send_at):%Y-%m-%d %H:%M %Z}" if send_at else "to go now"
+        when = f"to {_when(send_at)}" if send_at else "to go now"
         record_event(message, f"Rescheduled {when}.", user=user, at=now)
     message.send_at = send_at
     return True
@@ -174,6 +175,13 @@ def confirm_delivered(message: Message, user: Any) -> None:
         )
         record_event(message, "Marked as delivered.", user=user, at=now)
     message.state, message.sent_at, message.last_error = Message.State.SENT, now, ""
+
+
+def _when(at: datetime) -> str:
+    """'Friday 25 December 2026 at 09:00 (CET)': kept on the message's record, so with the year and the zone
+    (a worker writes it, in the server's zone, which may not be the reader's)."""
+    local = timezone.localtime(at)
+    return f"{dates.describe_moment(local)} ({local.tzname()})"
 
 
 def record_event(message: Message, text: str, *, user: Any = None, at: datetime | None = None) -> None:
@@ -408,7 +416,7 @@ def _fail(row: Outbox, worker_id: str, failure: SendFailure) -> None:
             retry_at = now + timedelta(seconds=backoff_seconds(attempts))
             outbox_state, message_state = Outbox.State.PENDING, Message.State.QUEUED
             reason = failure.text.rstrip(".")
-            event = f"Attempt {attempts} failed: {reason}. Next try at {retry_at:%Y-%m-%d %H:%M:%S %Z}."
+            event = f"Attempt {attempts} failed: {reason}. Next try {_when(retry_at)}."
             changes = {
                 "handed_over_at": None,
                 "next_attempt_at": retry_at,

@@ -23,7 +23,7 @@ from goodterms.accounts.securitylog import security_event
 from goodterms.clients.models import Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
-from goodterms.lib import checks
+from goodterms.lib import checks, dates
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel, SecurityEvent
 from goodterms.messaging import gate, outbox, selectors
@@ -292,7 +292,7 @@ def message_send(
 def _outcome(message: Message, send_at: datetime | None) -> str:
     if send_at is not None:
         when = timezone.localtime(send_at)
-        return f"Scheduled for {when:%A %-d %B %Y at %H:%M}. You can change it until then."
+        return f"Scheduled for {dates.describe_moment(when)}. You can change it until then."
     return f"On its way to {message.to_name}: it goes out within a few seconds."
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
+from goodterms.lib.dates import describe_day
 from goodterms.playbook.model import UNITS
 
 __all__ = [
@@ -21,21 +22,6 @@ __all__ = [
 ]
 
 _ONE_DAY = timedelta(days=1)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class UnknownCountry(ValueError):
@@ -109,8 +95,3 @@ def add_days(anchor: date, days: int, unit: str, country: str | None = None) -> 
         if is_business_day(day, country):
             left -= 1
     return day
-
-
-def describe_day(day: date) -> str:
-    """How the warnings write a date, "Friday 25 December 2026": the same in every locale."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from goodterms.lib.vocabulary import Initiator
-from goodterms.playbook.business_days import describe_day
+from goodterms.playbook.business_days import country_code, describe_day, next_business_day
 from goodterms.playbook.model import ExitFacts, PlanWarning
 
 __all__ = ["days", "notice_warnings", "required_notice_days"]
@@ -43,6 +43,10 @@ def _why_required(facts: ExitFacts, required: int) -> str:
     return f"your policy asks for at least {days(required)}"
 
 
+def _in_country(country: str | None) -> str:
+    return f" in {country.strip().upper()}" if country else ""
+
+
 def notice_warnings(facts: ExitFacts) -> list[PlanWarning]:
     """end-before-notice and notice-too-short, in that order, for the dates in `facts`."""
     found: list[PlanWarning] = []
@@ -58,15 +62,24 @@ def notice_warnings(facts: ExitFacts) -> list[PlanWarning]:
         )
     required = required_notice_days(facts)
     if required is not None and given < required:
-        fair = notice + timedelta(days=required)
+        # The last working day has to be one: a fair end that falls on a weekend or a public holiday of the
+        # organization's country moves to the next business day.
+        counted = notice + timedelta(days=required)
+        fair = next_business_day(counted, country_code(facts.country))
+        if fair == counted:
+            earliest = f"{describe_day(fair)}, {days(required)} after the notice (calendar days)"
+        else:
+            earliest = (
+                f"{describe_day(fair)}: {days(required)} after the notice is {describe_day(counted)}, not a "
+                f"working day{_in_country(facts.country)}, so the next working day"
+            )
         gives = f"gives the client {days(given)}" if given > 0 else "gives the client no time at all"
         found.append(
             PlanWarning(
                 code="notice-too-short",
                 message=f"The notice {gives} (told {describe_day(notice)}, last day {describe_day(end)}), "
-                f"but {_why_required(facts, required)}. The earliest fair last day is {describe_day(fair)}, "
-                f"{days(required)} after the notice (calendar days). Move the last day there if you can, "
-                "or agree the shorter notice with the client in the call.",
+                f"but {_why_required(facts, required)}. The earliest fair last day is {earliest}. Move the "
+                "last day there if you can, or agree the shorter notice with the client in the call.",
                 earliest_fair_end=fair,
             )
         )

@@ -70,3 +70,17 @@ def contact_export(request: OrgRequest, pk: int, contact_pk: int) -> HttpRespons
     )
     response["Content-Disposition"] = f'attachment; filename="goodterms-contact-{contact.pk}.json"'
     return response
+
+
+@org_required
+@require_POST
+def contact_make_primary(request: OrgRequest, pk: int, contact_pk: int) -> HttpResponse:
+    client = get_for_org(Client, request.org, pk=pk)
+    contact = get_for_org(Contact, request.org, pk=contact_pk, client=client)
+    services.contact_make_primary(contact=contact)
+    messages.success(
+        request,
+        f"{contact.name} is the primary contact of {client.name}: the notice and the call go to them "
+        "unless you choose someone else.",
+    )
+    return redirect("clients:detail", pk=client.pk)
