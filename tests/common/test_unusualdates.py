@@ -63,6 +63,7 @@ def test_an_unchanged_past_date_on_the_change_form_is_not_asked_again(web_alice,
 def test_moving_a_step_into_the_past_asks_first(web_alice, acme, alice):
     exit_ = start_for(acme, alice)
     step = exit_.steps.filter(done_on__isnull=True).exclude(channel__in=["call", "meeting"]).first()
+    assert step is not None
     url = reverse("exits:step-move", args=[exit_.pk, step.pk])
     past = TODAY - timedelta(days=3)
     page = web_alice.post(url, {"due": past.isoformat()})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -216,7 +217,7 @@ def test_the_invitation_carries_every_chosen_attendee_the_time_and_the_talking_p
 
     event = only_event(parse(web_alice.get(invite_url(step))))
 
-    attendees = event["ATTENDEE"]
+    attendees = cast("list[icalendar.vCalAddress]", event["ATTENDEE"])
     assert [str(a) for a in attendees] == ["mailto:eli@acme.example", "mailto:dana@acme.example"]
     assert [a.params["CN"] for a in attendees] == ["Eli Evans", "Dana Diaz"]
     assert event.decoded("DTSTART") == datetime.combine(step.due, time(16, 15), tzinfo=LONDON)

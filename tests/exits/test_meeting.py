@@ -16,7 +16,8 @@ from tests.exits.conftest import start_for
 
 
 def _call(exit_) -> ExitStep:
-    return exit_.steps.get(step_id="call-the-client")
+    step: ExitStep = exit_.steps.get(step_id="call-the-client")
+    return step
 
 
 def _url(step: ExitStep) -> str:
@@ -57,6 +58,7 @@ def test_choosing_people_and_a_time_makes_the_invitation(web_alice, acme, alice)
     assert response.status_code == 302
     call.refresh_from_db()
     assert sorted(call.attendee_ids) == sorted([dana.pk, eli.pk])
+    assert call.at_time is not None
     assert (call.at_time.hour, call.at_time.minute, call.minutes) == (15, 30, 45)
     assert call.share_talking_points
     assert call.due == call.moved_to
@@ -84,10 +86,10 @@ def test_the_talking_points_stay_out_of_the_preview_unless_shared(web_alice, acm
 
 def test_the_notice_follows_the_person_chosen_for_the_call(web_alice, acme, alice):
     exit_ = start_for(acme, alice, reason="capacity")
-    assert messaging_selectors.notice_recipient(exit_=exit_).name == "Dana Diaz"
+    assert getattr(messaging_selectors.notice_recipient(exit_=exit_), "name", None) == "Dana Diaz"
     call = _call(exit_)
     web_alice.post(_url(call), _post(call, [Contact.objects.get(name="Eli Evans")]))
-    assert messaging_selectors.notice_recipient(exit_=exit_).name == "Eli Evans"
+    assert getattr(messaging_selectors.notice_recipient(exit_=exit_), "name", None) == "Eli Evans"
 
 
 def test_nobody_ticked_or_a_bad_time_is_refused_with_the_field_named(web_alice, acme, alice):
