@@ -44,6 +44,7 @@ def open_exit(acme_exit, alice) -> Exit:
 def test_everyone_gets_a_draft_whatever_is_missing(open_exit, alice, org_a):
     Contact.objects.create(organization=org_a, client=open_exit.client, name="Fay Fox")  # no address at all
     Contact.objects.filter(name="Eli Evans").update(preferred_channel="email", together_notes="")
+    exit_services.exit_replan(exit_=open_exit)  # as contact_update() has the plan follow
     drafted = services.goodbyes_draft(exit_=open_exit, user=alice)
     assert drafted.problems == []
     by_name = {m.to_name: m for m in Message.objects.filter(exit=open_exit, kind="goodbye")}

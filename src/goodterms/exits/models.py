@@ -138,6 +138,10 @@ class ExitStep(OrgOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True)
+    # How the user wants a step done ("email instead" of the call the person's preference asks for), and how
+    # it was done ("called instead" of an email). The plan's channel follows them, the latter first.
+    channel_chosen = models.CharField(max_length=10, blank=True, choices=Channel.choices())
+    done_as = models.CharField(max_length=10, blank=True, choices=Channel.choices())
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["exit", "key"], name="one_step_per_key")]

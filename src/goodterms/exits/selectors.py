@@ -162,12 +162,15 @@ def exit_facts(
         reason=exit_.reason,
         money_affected=exit_.money_affected,
         sour=exit_.sour,
-        contacts=tuple(playbook.Contact(key=str(c.pk), name=c.name) for c in contacts),
+        contacts=tuple(
+            playbook.Contact(key=str(c.pk), name=c.name, prefers=c.preferred_channel) for c in contacts
+        ),
         country=org.country or None,
         policy=org.notice_policy(),
         contract_notice_days=exit_.client.contract_notice_days,
         done={s.key: s.done_on for s in steps if s.done_on is not None},
         moved={s.key: s.moved_to for s in steps if s.moved_to is not None},
+        channels={s.key: s.done_as or s.channel_chosen for s in steps if s.done_as or s.channel_chosen},
         passed_checks=frozenset({Check.READINESS.value})
         if readiness_passed(exit_=exit_, items=items)
         else frozenset(),

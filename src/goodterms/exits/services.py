@@ -26,7 +26,7 @@ from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, Read
 from goodterms.exits.signals import steps_leaving_plan
 from goodterms.lib import dates
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import CONVERSATIONS, Phase, SecurityEvent
+from goodterms.lib.vocabulary import CONVERSATIONS, Channel, Phase, SecurityEvent
 
 
 class ExitNotPossible(Refused):
@@ -280,8 +280,9 @@ def exit_cancel(*, exit_: Exit, user: User, reason: str = "") -> None:
         )
 
 
-def step_done(*, step: ExitStep, user: User, note: str = "", on: date | None = None) -> None:
-    """Tick a step off, with an optional note (how the call went). A locked step cannot be ticked."""
+def step_done(*, step: ExitStep, user: User, note: str = "", on: date | None = None, how: str = "") -> None:
+    """Tick a step off, with an optional note (how the call went). A locked step cannot be ticked. `how`:
+    the channel it was done by, when not the planned one (a goodbye said on the phone)."""
     _require_running(step.exit)
     if step.is_done:
         raise ExitNotPossible(f"“{step.title}” is already done.")
@@ -291,7 +292,13 @@ def step_done(*, step: ExitStep, user: User, note: str = "", on: date | None = N
         claimed = (
             scoped(ExitStep, step.organization)
             .filter(pk=step.pk, done_on__isnull=True)
-            .update(done_on=on or timezone.localdate(), done_at=timezone.now(), done_by=user, note=note)
+            .update(
+                done_on=on or timezone.localdate(),
+                done_at=timezone.now(),
+                done_by=user,
+                note=note,
+                done_as=how if how and how != step.channel else "",
+            )
         )
         if not claimed:
             raise ExitNotPossible(f"“{step.title}” is already done.")
@@ -303,10 +310,21 @@ def step_undo(*, step: ExitStep, user: User) -> None:
     _require_running(step.exit)
     with transaction.atomic():
         scoped(ExitStep, step.organization).filter(pk=step.pk).update(
-            done_on=None, done_at=None, done_by=None
+            done_on=None, done_at=None, done_by=None, done_as=""
         )
         _record(step.exit, user, f"Marked as not done: {step.title}.")
         exit_replan(exit_=step.exit)
+
+
+def step_channel_choose(*, step: ExitStep, user: User, channel: str) -> playbook.Plan:
+    """Do a step another way than planned (an email to someone the plan would call): the plan says so."""
+    _require_running(step.exit)
+    if channel not in Channel.values():
+        raise ExitNotPossible(f"There is no way of doing a step called “{channel}”.")
+    with transaction.atomic():
+        scoped(ExitStep, step.organization).filter(pk=step.pk).update(channel_chosen=channel)
+        _record(step.exit, user, f"“{step.title}”: by {Channel(channel).label.lower()}, as you chose.")
+        return exit_replan(exit_=step.exit)
 
 
 def step_move(*, step: ExitStep, user: User, to: date, at: time | None = None) -> playbook.Plan:

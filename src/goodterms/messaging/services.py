@@ -25,7 +25,7 @@ from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib import checks, dates
 from goodterms.lib.refused import Refused
-from goodterms.lib.vocabulary import Channel, MessageKind, PreferredChannel, SecurityEvent
+from goodterms.lib.vocabulary import CONVERSATIONS, Channel, MessageKind, PreferredChannel, SecurityEvent
 from goodterms.messaging import gate, outbox, selectors
 from goodterms.messaging.models import (
     BODY_MAX,
@@ -125,9 +125,16 @@ def message_draft(
     if existing is not None:
         return existing
     address = _usable_email(contact)
+    if step is None and kind == MessageKind.GOODBYE:
+        step = selectors.goodbye_step(exit_=exit_, contact=contact)
     if not channel:
-        phone_first = kind == MessageKind.GOODBYE and contact.preferred_channel == PreferredChannel.PHONE
-        channel = Channel.CALL if phone_first or not address else Channel.EMAIL
+        # As the plan says (which follows the person's preference and the user's choice); without a step,
+        # the person's preference.
+        if step is not None:
+            spoken = step.channel in CONVERSATIONS
+        else:
+            spoken = kind == MessageKind.GOODBYE and contact.preferred_channel != PreferredChannel.EMAIL
+        channel = Channel.CALL if spoken or not address else Channel.EMAIL
     fields_used: list[str] = []
     if channel == Channel.EMAIL:
         if not address:
@@ -141,8 +148,6 @@ def message_draft(
             subject, body, fields_used = _render(exit_, contact, kind, user)
     else:
         subject, body = f"Call {contact.name}", selectors.call_points(exit_=exit_, contact=contact)
-    if step is None and kind == MessageKind.GOODBYE:
-        step = selectors.goodbye_step(exit_=exit_, contact=contact)
     try:
         with transaction.atomic():
             message = scoped(Message, exit_.organization).create(
@@ -503,6 +508,9 @@ def plan_follow_messages(*, exit_: Exit) -> int:
                 user=message.created_by,  # type: ignore[arg-type]
                 note=_tick_note(message, message.state),
                 on=timezone.localdate(message.sent_at or timezone.now()),
+                how=Channel.CALL
+                if message.state == Message.State.CALLED or message.channel == Channel.CALL
+                else Channel.EMAIL,
             )
         except exit_services.ExitNotPossible:
             continue
@@ -537,6 +545,11 @@ def message_email_instead(*, message: Message, user: User) -> Message:
     with transaction.atomic():
         _rows(message).update(state=Message.State.CANCELLED)
         _record(message, user, "Replaced by an email, at the user's choice.")
+        if message.step is not None:
+            step = message.step
+            step.exit = message.exit
+            exit_services.step_channel_choose(step=step, user=user, channel=Channel.EMAIL)
+            message.step.refresh_from_db()
         return message_draft(
             exit_=message.exit,
             contact=message.contact,

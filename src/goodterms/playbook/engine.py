@@ -11,7 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from goodterms.lib.vocabulary import Initiator, Phase, Reason, Situation, StepStatus, contact_step_key
+from goodterms.lib.vocabulary import (
+    Channel,
+    Initiator,
+    Phase,
+    PreferredChannel,
+    Reason,
+    Situation,
+    StepStatus,
+    contact_step_key,
+)
 from goodterms.playbook.business_days import add_days, country_code, describe_day, next_business_day
 from goodterms.playbook.model import (
     CHECKS,
@@ -87,6 +96,21 @@ def _name(contact: Contact | None) -> str | None:
     if contact is None:
         return None
     return contact.name.strip() or f"contact {contact.key}"  # a blank name still reads as a sentence
+
+
+# How a person's preference turns a per-person written step into a conversation.
+_SPOKEN: dict[str, str] = {PreferredChannel.PHONE: Channel.CALL, PreferredChannel.IN_PERSON: Channel.MEETING}
+
+
+def _channel(step: Step, key: str, contact: Contact | None, facts: ExitFacts) -> str:
+    """The step's channel for this person: what the user chose or did ("email instead", "called instead"),
+    else, for a written per-person step, the person's own preference (a goodbye by phone for someone who
+    prefers the phone), else the playbook's."""
+    if key in facts.channels:
+        return facts.channels[key]
+    if contact is not None and step.per_contact and step.channel == Channel.EMAIL:
+        return _SPOKEN.get(contact.prefers, step.channel)
+    return step.channel
 
 
 def step_status(done_on: date | None, closed_gates: Sequence[str], due: date, today: date) -> StepStatus:
@@ -215,7 +239,7 @@ def plan(facts: ExitFacts, playbook: Playbook, today: date) -> Plan:
                 step_id=step.id,
                 title=title,
                 why=step.why,
-                channel=step.channel,
+                channel=_channel(step, key, contact, facts),
                 phase=step.phase,
                 due=due,
                 message_kind=step.message_kind,

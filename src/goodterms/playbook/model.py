@@ -19,6 +19,7 @@ from goodterms.lib.vocabulary import (
     Initiator,
     MessageKind,
     Phase,
+    PreferredChannel,
     Reason,
     Situation,
     StepStatus,
@@ -146,6 +147,7 @@ class NoticePolicy:
 class Contact:
     key: str  # the contact's id as a string
     name: str
+    prefers: str = PreferredChannel.EMAIL  # how they like to hear from you: a per-person step follows it
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,9 @@ class ExitFacts:
     contract_notice_days: int | None = None  # the client's contract overrides the policy when set
     done: Mapping[str, date] = field(default_factory=dict)  # planned-step key -> day done
     moved: Mapping[str, date] = field(default_factory=dict)  # planned-step key -> due date the user chose
+    # planned-step key -> the channel the user chose for it ("email instead") or did it by ("called
+    # instead"); it wins over the person's preference and the playbook.
+    channels: Mapping[str, str] = field(default_factory=dict)
     passed_checks: frozenset[str] = frozenset()  # names from CHECKS that hold (or were overridden)
     # The day the exit was planned. Preparation can't be due before it: a plan started on the notice day
     # asks for the preparation that day, instead of showing it overdue from the first minute.
