@@ -41,7 +41,9 @@ def test_each_default_passes_the_coach_with_no_warnings(kind, fields):
 def test_each_default_is_short_and_personal(kind):
     rendered = templating.render(*templating.default_template(kind), WITH_SUCCESSOR)
     assert rendered.subject and "\n" not in rendered.subject
-    assert rendered.body.startswith("Hi Dana,"), "addressed to one person by first name"
+    # A letter greets one person by first name; a call script says whom to call and the number.
+    opening = "Call Dana on +49 151 2345678." if kind == MessageKind.CALL_SCRIPT else "Hi Dana,"
+    assert rendered.body.startswith(opening), "addressed to one person by first name"
     assert len(rendered.body.split()) <= 160
     assert "{" not in rendered.body and "}" not in rendered.body
 

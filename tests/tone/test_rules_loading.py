@@ -124,7 +124,7 @@ def test_unknown_kind_of_message_and_severity(tmp_path):
     lines = load_error(path).splitlines()
     assert lines[0] == f"{path}:5: unknown severity 'fatal'; allowed: error, suggestion, warning"
     assert lines[1].startswith(
-        f"{path}:6: unknown kind of message 'farewell'; allowed: check-in, completion,"
+        f"{path}:6: unknown kind of message 'farewell'; allowed: call-script, check-in, completion,"
     )
 
 

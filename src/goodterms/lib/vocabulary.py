@@ -45,6 +45,8 @@ class MessageKind(Term):
     CHECK_IN = "check-in", "Check-in"
     REPLY_TO_TERMINATION = "reply-to-termination", "Reply to a termination"
     SOUR_ENDING = "sour-ending", "Sour ending"
+    # What the user says on a call: talking points, not a letter, so the coach skips greetings and sign-offs.
+    CALL_SCRIPT = "call-script", "Call script"
 
 
 # The kinds that put something in writing about the ending itself: the call should come before them.

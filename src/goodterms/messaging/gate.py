@@ -116,7 +116,7 @@ def clear(message: Message, *, send_anyway: bool = False) -> Clearance:
             f"The draft still has {len(marks)} part{'s' if len(marks) > 1 else ''} for you to make personal "
             f"([[{marks[0]}]]): write it in your own words, then send."
         )
-    report = tone.analyze(message.body, message.kind)
+    report = tone.analyze(message.body, selectors.coach_kind(kind=message.kind, channel=message.channel))
     errors = tuple(f.message for f in report.findings if f.severity == "error")
     if errors and not send_anyway:
         raise GateRefused("The tone coach found something a client may take badly.", errors=errors)

@@ -14,7 +14,7 @@ from goodterms.clients.models import Contact
 from goodterms.exits import selectors as exit_selectors
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib import checks
-from goodterms.lib.vocabulary import CONVERSATIONS, Check, MessageKind, Phase
+from goodterms.lib.vocabulary import CONVERSATIONS, Channel, Check, MessageKind, Phase
 from goodterms.messaging.models import EDITABLE_STATES, Message, MessageEvent, MessageTemplate, Outbox
 
 KIND_LABELS = dict(MessageKind.choices())
@@ -32,6 +32,7 @@ def fields_for(*, exit_: Exit, contact: Contact, user: User) -> dict[str, str]:
         "first_name": first_name(contact.name),
         "contact_name": contact.name,
         "role": contact.role,
+        "phone": contact.phone,
         "together": contact.together_notes.strip(),
         "client": client.name,
         "company": client.company or client.name,
@@ -42,20 +43,6 @@ def fields_for(*, exit_: Exit, contact: Contact, user: User) -> dict[str, str]:
         "sender_first_name": first_name(user.name),
         "organization": exit_.organization.name,
     }
-
-
-def call_points(*, exit_: Exit, contact: Contact) -> str:
-    """A call instead of an email, for someone who prefers the phone: what to say, in a few lines."""
-    lines = [f"Call {contact.name}" + (f" ({contact.phone})" if contact.phone else "") + "."]
-    if contact.together_notes.strip():
-        lines.append(f"- Thank them for what you did together: {contact.together_notes.strip()}")
-    else:
-        lines.append("- Thank them for one thing you did together, by name.")
-    lines.append(f"- Say when your last day is: {playbook.describe_day(exit_.end_date)}.")
-    if exit_.handover_to:
-        lines.append(f"- Tell them who takes over: {exit_.handover_to}.")
-    lines.append("- Ask whether you may keep in touch, and how they prefer to hear from you.")
-    return "\n".join(lines)
 
 
 def goodbye_step(*, exit_: Exit, contact: Contact) -> ExitStep | None:
@@ -85,8 +72,15 @@ def recipient_for_step(*, step: ExitStep) -> Contact | None:
     return notice_recipient(exit_=step.exit)
 
 
-def coach(*, text: str, kind: str | None) -> tone.Report:
-    return tone.analyze(text, kind)
+def coach(*, text: str, kind: str | None, channel: str = Channel.EMAIL) -> tone.Report:
+    """The tone coach on a draft: a call's text is what the user will say, so it is read as a call script
+    (no greeting or sign-off to expect), whatever the call is for."""
+    return tone.analyze(text, coach_kind(kind=kind, channel=channel))
+
+
+def coach_kind(*, kind: str | None, channel: str) -> str | None:
+    """The kind the coach reads a message as: a call script for a call, else the message's own kind."""
+    return MessageKind.CALL_SCRIPT if channel == Channel.CALL else kind
 
 
 def call_step_open(*, exit_: Exit) -> ExitStep | None:

@@ -147,7 +147,8 @@ def message_draft(
         else:
             subject, body, fields_used = _render(exit_, contact, kind, user)
     else:
-        subject, body = f"Call {contact.name}", selectors.call_points(exit_=exit_, contact=contact)
+        # What to say on the call, from the organization's call-script template.
+        subject, body, fields_used = _render(exit_, contact, MessageKind.CALL_SCRIPT, user)
     try:
         with transaction.atomic():
             message = scoped(Message, exit_.organization).create(

@@ -49,6 +49,12 @@ FIELDS: Mapping[str, Field] = {
             "the spring relaunch of the online shop",
             optional=True,
         ),
+        Field(
+            "phone",
+            "the contact's phone number, as typed; for a call script; often empty",
+            "+49 151 2345678",
+            optional=True,
+        ),
         Field("client", "the client's name", "Acme"),
         Field("company", "the client's company name", "Acme Corporation"),
         Field("end_date", "the last working day", "Friday 15 January 2027"),

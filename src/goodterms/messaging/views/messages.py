@@ -102,7 +102,7 @@ def _page(
     override: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    report = selectors.coach(text=body, kind=message.kind)
+    report = selectors.coach(text=body, kind=message.kind, channel=message.channel)
     zone = user_zone(request.user)
     default_send = message.send_at or (
         datetime.combine(message.step.due, datetime.min.time().replace(hour=9), tzinfo=zone)
@@ -198,7 +198,7 @@ def coach(request: OrgRequest, pk: int) -> HttpResponse:
         text = str(payload.get("body", ""))[:BODY_MAX]
     except (ValueError, AttributeError):
         return JsonResponse({"error": 'Send JSON: {"body": "…"}.'}, status=400)
-    report = selectors.coach(text=text, kind=message.kind)
+    report = selectors.coach(text=text, kind=message.kind, channel=message.channel)
     data = report.to_dict()
     first = selectors.first_name(message.to_name)
     for finding, out in zip(report.findings, data["findings"], strict=True):
