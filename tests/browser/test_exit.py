@@ -57,3 +57,26 @@ def test_start_an_exit_tick_off_the_call_and_unlock_goodbyes_by_paying(page, ali
     expect(goodbye_eli.locator(".badge")).not_to_have_text("Locked")
     expect(goodbye_dana.get_by_text("Tick off")).to_be_visible()
     expect(page.get_by_role("heading", name="Graceful-exit score", level=2)).to_contain_text("of 6")
+
+
+def test_the_start_form_says_which_playbook_the_answers_lead_to_as_they_change(page, alice, acme):
+    sign_in(page, alice.email, PASSWORD)
+    page.goto(f"/exits/start/{acme.pk}/")
+    help_text = page.locator("#id_playbook_helptext")
+    page.get_by_label("I am ending it").check()
+    page.get_by_label("Why?").select_option("fit")
+    expect(help_text).to_contain_text("I am ending the work")
+    page.get_by_label("The client ended it").check()
+    expect(help_text).not_to_contain_text("I am ending the work")
+    expect(page.locator('select[name="playbook"] option[value=""]')).not_to_contain_text(
+        "I am ending the work"
+    )
+    # The page still chooses on the server from the answers: what it said is what is planned.
+    shown = help_text.inner_text()
+    page.get_by_label("Notice date").fill(date.today().isoformat())  # noqa: DTZ011
+    page.get_by_label("End date").fill((date.today() + timedelta(days=40)).isoformat())  # noqa: DTZ011
+    page.get_by_label("Smooth").check()
+    page.get_by_role("button", name="Make the plan").click()
+    expect(page.get_by_role("heading", name="Ending with Acme Corp", level=1)).to_be_visible()
+    assert "The client ended it" in shown
+    assert Exit.objects.get(client=acme).playbook_id == "client-ended"

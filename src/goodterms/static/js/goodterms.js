@@ -44,3 +44,15 @@ for (const form of document.querySelectorAll("form[data-playbook-suggestion]")) 
     if (names.includes(event.target.name)) ask();
   });
 }
+// On a phone the header folds its links behind "Menu" (without this script they simply stay visible).
+for (const toggle of document.querySelectorAll(".menu-toggle")) {
+  const menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!menu) continue;
+  toggle.hidden = false;
+  document.documentElement.classList.add("has-menu");
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("is-open", open);
+  });
+}
