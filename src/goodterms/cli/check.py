@@ -27,13 +27,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 
 from goodterms.tone import analyze, load_rules
 from goodterms.tone.report import KINDS, SEVERITIES, Report
 from goodterms.tone.schema import RuleError
+from goodterms.tone.text import html_to_text
 
 STDIN_NAME = "<stdin>"
 BOM = b"\xef\xbb\xbf"
@@ -102,7 +102,8 @@ def _email_body(data: bytes, name: str) -> Document:
             continue
         content = content.replace("\r\n", "\n").replace("\r", "\n")
         if subtype == "html":
-            content = html_to_text(content)
+            # The coach's own reading of HTML (one converter for both), from the first visible line.
+            content = html_to_text(content)[0].strip("\n") + "\n"
         return Document(name=name, text=content, part=f"text/{subtype}")
     raise UsageError(f"{name}: the email has no text/plain or text/html part to check")
 
@@ -126,110 +127,6 @@ def read_document(name: str) -> Document:
     if (name != "-" and Path(name).suffix.lower() == ".eml") or _looks_like_email(data):
         return _email_body(data, shown)
     return Document(name=shown, text=_decode_utf8(data, shown))
-
-
-# --- HTML to text --------------------------------------------------------------------------------------
-
-# Elements that end a line; of those, the ones that also leave a blank line (a paragraph break) after them.
-# fmt: off
-BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
-    "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
-})
-PARAGRAPHS = frozenset({
-    "blockquote", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "ol", "p", "pre", "table", "ul",
-})
-# fmt: on
-HIDDEN = frozenset({"script", "style", "template", "title"})  # never shown (head's other children are void)
-
-
-class _TextExtractor(HTMLParser):
-    """HTML to plain text: visible text only, block elements on their own lines, quotes marked with "> "."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.hidden = 0  # depth inside script, style, title, template
-        self.pre = 0
-        self.quote = 0  # blockquote depth: lines inside get "> " prefixes, as a plain-text reply would
-        self.pending = 0  # line breaks owed before the next text: 0, 1 (new line) or 2 (blank line)
-        self.break_quote = 0  # the blockquote depth of the blank line owed, if any
-        self.at_line_start = True
-
-    def _block(self, tag: str) -> None:
-        if tag not in BLOCKS:
-            return
-        second_br = tag == "br" and self.pending > 0 and bool(self.out)  # <br><br> leaves an empty line
-        strength = 2 if tag in PARAGRAPHS or second_br else 1
-        self.break_quote = min(self.break_quote, self.quote) if self.pending else self.quote
-        self.pending = max(self.pending, strength)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in HIDDEN:
-            self.hidden += 1
-            return
-        self._block(tag)
-        if tag == "pre":
-            self.pre += 1
-        elif tag == "blockquote":
-            self.quote += 1
-        elif tag in ("td", "th") and not self.at_line_start:
-            self.out.append("\t")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-            return
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
-        elif tag == "blockquote":
-            self.quote = max(0, self.quote - 1)
-        if tag != "br":
-            self._block(tag)
-
-    def _newline(self) -> None:
-        self.out.append("\n")
-        self.at_line_start = True
-
-    def handle_data(self, data: str) -> None:
-        if self.hidden:
-            return
-        data = data.replace("\xa0", " ")
-        if not self.pre:
-            data = re.sub(r"\s+", " ", data)
-            if self.at_line_start and self.pending == 0:
-                data = data.lstrip()
-            if not data or (data == " " and (self.at_line_start or self.pending)):
-                return
-        if self.pending and self.out:
-            if not self.at_line_start:
-                self._newline()
-            if self.pending == 2:
-                self.out.append("> " * self.break_quote + "\n")  # trailing spaces go in html_to_text
-            data = data.lstrip() if not self.pre else data
-        self.pending = 0
-        for index, piece in enumerate(data.split("\n")):
-            if index:
-                self._newline()
-            if self.at_line_start and piece:
-                self.out.append("> " * self.quote)
-                piece = piece if self.pre else piece.lstrip()
-            if piece:
-                self.out.append(piece)
-                self.at_line_start = False
-
-
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML email body: script and style dropped, block elements as line breaks."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = [line.rstrip() for line in "".join(parser.out).split("\n")]
-    return "\n".join(lines).strip("\n") + "\n"
 
 
 # --- output --------------------------------------------------------------------------------------------
