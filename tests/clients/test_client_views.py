@@ -221,3 +221,26 @@ def test_make_primary_is_post_only_and_404_for_another_organization(web_alice, w
     assert web_charlie.post(url).status_code == 404
     eli.refresh_from_db()
     assert not eli.is_primary
+
+
+def test_one_or_two_letters_search_the_start_of_names_three_search_anywhere(web_alice, org_a):
+    anna = Client.objects.create(organization=org_a, name="Anna's Bakery")
+    banana = Client.objects.create(organization=org_a, name="Banana Co", tags="fruit, antiques")
+    people = Client.objects.create(organization=org_a, name="People Inc")
+    Contact.objects.create(organization=org_a, client=people, name="Dana Diaz", email="andy@people.example")
+    quiet = Client.objects.create(organization=org_a, name="Quiet Ltd")
+    Contact.objects.create(organization=org_a, client=quiet, name="Anders Berg", email="")
+
+    def names(q: str) -> set[str]:
+        page = web_alice.get("/clients/", {"q": q}).content.decode()
+        return {c.name for c in (anna, banana, people, quiet) if f"/clients/{c.pk}/" in page}
+
+    # "an": Anna's (name), Banana (a whole tag starts with it), People (an email), Quiet (a contact's name).
+    assert names("an") == {"Anna's Bakery", "Banana Co", "People Inc", "Quiet Ltd"}
+    assert names("ba") == {"Banana Co"}, "Anna's Bakery has 'ba' inside a word, not at the start"
+    assert names("b") == {"Banana Co"}
+    assert names("ana") == {"Banana Co", "People Inc"}, "three letters: anywhere (Banana, Dana)"
+    page = web_alice.get("/clients/", {"q": "ba"}).content.decode()
+    assert "starts with “ba” — type a third letter to search anywhere" in page
+    assert "One or two letters find what starts with them" in page
+    assert "type a third letter" not in web_alice.get("/clients/", {"q": "ban"}).content.decode()
