@@ -122,7 +122,11 @@ def import_upload(
 ) -> ImportBatch:
     """Reads and checks the file (ImportFileError when it cannot be imported); keeps it for the next steps."""
     uploaded = importing.read_upload(filename, data)
-    mapping = importing.guess_mapping(uploaded.header) if uploaded.format == ImportBatch.Format.CSV else {}
+    mapping = (
+        importing.guess_mapping(uploaded.header, uploaded.empty_columns)
+        if uploaded.format == ImportBatch.Format.CSV
+        else {}
+    )
     return scoped(ImportBatch, org).create(
         created_by=user,
         filename=filename[: ImportBatch._meta.get_field("filename").max_length or 255],
@@ -185,6 +189,7 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                     start_date=new.start_date,
                     tags=new.tags,
                     notes=new.notes,
+                    import_batch=batch,
                 )
                 for new in preview.new_clients
             ],
@@ -220,6 +225,9 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                     is_primary=row.line in preview.primary_lines,
                     together_notes=row.contact.together_notes,
                     private_notes=row.contact.private_notes,
+                    other_emails=row.contact.other_emails,
+                    other_phones=row.contact.other_phones,
+                    import_batch=batch,
                 )
                 for row in rows
                 if row.contact is not None

@@ -40,6 +40,7 @@ from goodterms.clients.importing.csvfile import (
     CsvTable,
     Record,
     csv_rows,
+    empty_columns,
     parse_csv,
     sniff_delimiter,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "check_mapping",
     "csv_rows",
     "decode_text",
+    "empty_columns",
     "guess_mapping",
     "mapping_from_json",
     "mapping_to_json",
