@@ -88,6 +88,14 @@ def primary_contacts(*, org: Organization, clients: list[Client]) -> dict[int, C
     return result
 
 
+def contact_with_email(*, org: Organization, email: str, exclude_pk: int | None = None) -> Contact | None:
+    """The organization's contact with this email (any case), other than `exclude_pk`, with its client."""
+    contacts = scoped(Contact, org).filter(email__iexact=email).select_related("client").order_by("pk")
+    if exclude_pk is not None:
+        contacts = contacts.exclude(pk=exclude_pk)
+    return contacts.first()
+
+
 def import_existing(*, org: Organization) -> importing.Existing:
     """The organization's clients and contacts as plain values, in two queries whatever their number."""
     clients: dict[str, importing.ExistingClient] = {}
