@@ -202,6 +202,17 @@ def vcards(contacts: Iterable[Contact]) -> Iterator[str]:
         yield vcard(contact)
 
 
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Rows as a CSV file (with a BOM, for spreadsheets), every cell formula-safe: the rows an import left
+    out, with the reason for each, ready to be corrected and uploaded again."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return BOM + out.getvalue()
+
+
 def problems_csv(problems: Iterable[Problem]) -> str:
     """An import's problems as a CSV file (with a BOM, for spreadsheets), every cell formula-safe."""
     out = io.StringIO()

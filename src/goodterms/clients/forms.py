@@ -3,7 +3,7 @@ the client for vCards without one)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -124,15 +124,24 @@ class ImportMappingForm(forms.Form):
     """One select per column of the CSV header: the goodterms field it holds, or nothing."""
 
     def __init__(
-        self, *args: Any, header: Sequence[str], initial_mapping: Mapping[int, str], **kwargs: Any
+        self,
+        *args: Any,
+        header: Sequence[str],
+        initial_mapping: Mapping[int, str],
+        hidden: Collection[int] = (),
+        **kwargs: Any,
     ) -> None:
+        """`hidden`: the columns not offered (empty in every row); they are not imported."""
         super().__init__(*args, **kwargs)
         self.header = list(header)
+        self.hidden = frozenset(hidden)
         groups: dict[str, list[tuple[str, str]]] = {}
         for field in importing.FIELDS:
             groups.setdefault(f"{field.group} fields", []).append((field.key, field.label))
         choices: list[Any] = [("", "Ignore this column"), *groups.items()]
         for index, name in enumerate(self.header):
+            if index in self.hidden:
+                continue
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=name.strip() or f"Column {index + 1} (no name)",
                 choices=choices,

@@ -47,9 +47,11 @@ from goodterms.clients.importing.csvfile import (
 from goodterms.clients.importing.decoding import decode_text
 from goodterms.clients.importing.fields import (
     FIELDS,
+    WHY_HEADER,
     ImportField,
     check_mapping,
     guess_mapping,
+    header_hash,
     mapping_from_json,
     mapping_to_json,
 )
@@ -103,6 +105,7 @@ __all__ = [
     "MAX_ROWS",
     "NO_ORGANIZATION",
     "SAMPLE_ROWS",
+    "WHY_HEADER",
     "CsvTable",
     "Existing",
     "ExistingClient",
@@ -124,6 +127,7 @@ __all__ = [
     "decode_text",
     "empty_columns",
     "guess_mapping",
+    "header_hash",
     "mapping_from_json",
     "mapping_to_json",
     "parse_csv",

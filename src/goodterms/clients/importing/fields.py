@@ -9,6 +9,7 @@ Plain Python, no Django: the form rules themselves are applied by the preview (p
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -283,6 +284,19 @@ def value_order(header: Sequence[str], indexes: Sequence[int], key: str) -> list
         return next((n for n, start in enumerate(_PHONE_ORDER) if word.startswith(start)), len(_PHONE_ORDER))
 
     return sorted(indexes, key=lambda index: (rank(index), index))
+
+
+# The column a download of the rows left out adds (services.import_commit), so that file, corrected, is
+# the same layout as the one it came from.
+WHY_HEADER = "Why not imported"
+
+
+def header_hash(header: Sequence[str]) -> str:
+    """The file layout: a SHA-256 of the header row (names stripped, any case), to remember its mapping."""
+    names = [name.strip().casefold() for name in header]
+    if names and names[-1] == WHY_HEADER.casefold():
+        names.pop()
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
 
 
 def check_mapping(mapping: Mapping[int, str], header: Sequence[str]) -> list[str]:

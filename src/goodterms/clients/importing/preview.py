@@ -26,7 +26,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goodterms.clients.forms import ClientForm, ContactForm
-from goodterms.clients.importing.fields import CLIENT_FIELDS, CONTACT_DETAIL_FIELDS, FIELD_LABELS
+from goodterms.clients.importing.fields import (
+    CLIENT_FIELDS,
+    CONTACT_DETAIL_FIELDS,
+    FIELD_LABELS,
+    FIELDS,
+    ImportField,
+)
 from goodterms.clients.importing.rows import Problem, Source, clip
 from goodterms.clients.models import Client, normalize_tags
 from goodterms.common.validators import normalize_email_address
@@ -128,6 +134,8 @@ class Preview:
     new_clients: tuple[NewClient, ...]
     existing_clients: Mapping[str, ExistingClient]  # the existing clients rows attach contacts to
     primary_lines: frozenset[int]  # the rows whose contact becomes its client's primary contact
+    # The fields the file fills (in FIELDS order; name parts as the contact name), for the preview's columns.
+    fields: tuple[ImportField, ...] = ()
 
     @property
     def can_commit(self) -> bool:
@@ -404,6 +412,9 @@ def build_preview(source: Source, existing: Existing) -> Preview:
         new_clients=clients.new_clients(),
         existing_clients=clients.used,
         primary_lines=frozenset(primary_lines),
+        fields=tuple(
+            f for f in FIELDS if f.key in columns and f.key not in ("first_name", "middle_name", "last_name")
+        ),
     )
 
 
