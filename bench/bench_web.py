@@ -9,6 +9,9 @@ backend, the PostgreSQL/SQLite ratio of the medians, and how many SQL queries ea
 
 Informational only: nothing is asserted, and the exit status is 0 unless the setup itself fails.
 
+PostgreSQL runs in the database DATABASE_URL names (dropped and created again, left empty), or in
+goodterms_bench without one: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb make bench-web`.
+
 Usage: .venv/bin/python bench/bench_web.py [--requests 200] [--warmup 10] [--no-postgres]
 """
 
@@ -328,7 +331,7 @@ def seed(out: Path) -> None:
         "client list, page 200": ["/clients/?page=200"],
         f"search q={surname}": ["/clients/?" + urlencode({"q": surname})],
         f"search q={email_fragment}": ["/clients/?" + urlencode({"q": email_fragment})],
-        # Two letters match most names: the worst case, with no index to help on either database.
+        # Two letters: a prefix search (selectors.PREFIX_SEARCH_UP_TO), served by migration 0008's indexes.
         "search q=an (broad)": ["/clients/?q=an"],
         "status filter: ending": ["/clients/?status=ending"],
         "tag filter: retainer": ["/clients/?tag=retainer"],
