@@ -42,18 +42,17 @@ def client_list(
         )
     q = q.strip()
     if q and len(q) <= PREFIX_SEARCH_UP_TO:
-        # One or two letters: names, companies, contacts' names and emails that *start* with them, and
-        # whole tags that do. Anywhere in the text, two letters match most of 20,000 names, and no index
-        # helps (a trigram needs three letters); a prefix is a range in the btree indexes of migration 0008
-        # on PostgreSQL, and a short scan on SQLite. The page's hint says so.
-        matching_contacts = scoped(Contact, org).filter(Q(name__istartswith=q) | Q(email__istartswith=q))
-        clients = clients.filter(
-            Q(name__istartswith=q)
-            | Q(company__istartswith=q)
-            | Q(tags__istartswith=q)
-            | Q(tags__icontains=f", {q}")
-            | Q(pk__in=matching_contacts.values("client_id"))
+        # One or two letters: client names, companies, contact names and emails that *start* with them.
+        # Anywhere in the text, two letters match most of 20,000 names and no index helps; a prefix is a
+        # range in an index (migration 0008's btree indexes for clients, 0003's trigram ones for contacts,
+        # on PostgreSQL). The ids come as one UNION of the two index scans: an OR over the clients made
+        # PostgreSQL read every client and UPPER() each name (150 ms instead of 30). Tags are left to the
+        # tag filter. The page's hint says all this in words.
+        by_name = scoped(Client, org).filter(Q(name__istartswith=q) | Q(company__istartswith=q)).values("pk")
+        by_contact = (
+            scoped(Contact, org).filter(Q(name__istartswith=q) | Q(email__istartswith=q)).values("client_id")
         )
+        clients = clients.filter(pk__in=by_name.union(by_contact))
     elif q:
         # One pass over the organization's contacts, not a correlated EXISTS per client: SQLite without
         # statistics ran that EXISTS through the organization index, reading every contact once per client.
