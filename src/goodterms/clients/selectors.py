@@ -295,6 +295,8 @@ def contact_data(*, org: Organization, contact: Contact) -> dict[str, Any]:
             "preferred_channel": contact.preferred_channel,
             "primary": contact.is_primary,
             "what_we_did_together": contact.together_notes,
+            "other_emails": contact.other_emails.splitlines(),
+            "other_phones": contact.other_phones.splitlines(),
             "added_at": contact.created_at.isoformat(),
         },
         "client": {"name": contact.client.name, "company": contact.client.company},
