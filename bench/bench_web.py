@@ -9,6 +9,9 @@ backend, the PostgreSQL/SQLite ratio of the medians, and how many SQL queries ea
 
 Informational only: nothing is asserted, and the exit status is 0 unless the setup itself fails.
 
+PostgreSQL runs in the database DATABASE_URL names (dropped and created again, left empty), or in
+goodterms_bench without one: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb make bench-web`.
+
 Usage: .venv/bin/python bench/bench_web.py [--requests 200] [--warmup 10] [--no-postgres]
 """
 
@@ -29,9 +32,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from bench.harness import (
+    PG_ADMIN_URL,
     ROOT,
     USER_EMAIL,
     USER_PASSWORD,
@@ -48,7 +52,9 @@ from bench.harness import (
     verdict,
 )
 
-PG_DATABASE = "goodterms_bench"
+# The PostgreSQL database to seed: the one DATABASE_URL names (its contents are replaced, and it is left
+# empty), so that helpers sharing a server each bench in their own; otherwise goodterms_bench.
+PG_DATABASE = urlparse(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or "goodterms_bench"
 
 CLIENTS, CONTACTS = 20_000, 100_000  # the organization whose pages are timed
 OTHER_CLIENTS, OTHER_CONTACTS = 2_000, 10_000  # another organization, there to be scoped out
@@ -325,7 +331,7 @@ def seed(out: Path) -> None:
         "client list, page 200": ["/clients/?page=200"],
         f"search q={surname}": ["/clients/?" + urlencode({"q": surname})],
         f"search q={email_fragment}": ["/clients/?" + urlencode({"q": email_fragment})],
-        # Two letters match most names: the worst case, with no index to help on either database.
+        # Two letters: a prefix search (selectors.PREFIX_SEARCH_UP_TO), served by migration 0008's indexes.
         "search q=an (broad)": ["/clients/?q=an"],
         "status filter: ending": ["/clients/?status=ending"],
         "tag filter: retainer": ["/clients/?tag=retainer"],
@@ -460,6 +466,15 @@ def report(runs: dict[str, tuple[dict[str, Timing], dict[str, Any]]], requests: 
         print("PostgreSQL was not measured (see the note above).")
 
 
+def recreate_empty(name: str) -> None:
+    """DATABASE_URL's database, dropped by the bench, back as an empty database (for `make test`)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -497,11 +512,15 @@ def main() -> int:
         if args.no_postgres:
             print("PostgreSQL: skipped (--no-postgres)")
         else:
-            with postgres_database(PG_DATABASE) as url:
-                if url is not None:
-                    runs["PostgreSQL"] = bench_backend(
-                        "PostgreSQL", {**env, "DATABASE_URL": url}, work, args.requests, args.warmup
-                    )
+            try:
+                with postgres_database(PG_DATABASE) as url:
+                    if url is not None:
+                        runs["PostgreSQL"] = bench_backend(
+                            "PostgreSQL", {**env, "DATABASE_URL": url}, work, args.requests, args.warmup
+                        )
+            finally:
+                if PG_DATABASE != "goodterms_bench":
+                    recreate_empty(PG_DATABASE)
     except BenchError as error:
         print(f"bench-web: {error}", file=sys.stderr)
         return 1

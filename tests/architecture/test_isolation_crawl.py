@@ -143,6 +143,8 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "clients:import-preview": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-commit": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "clients:import-problems": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
+    "clients:import-left-out": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
+    "clients:import-undo": lambda b: {"pk": b.batch.pk},  # type: ignore[union-attr]
     "revoke-invitation": lambda b: {"pk": b.invitation.pk},  # type: ignore[union-attr]
     "exits:start": lambda b: {"client_pk": b.clients[0].pk},
     "exits:detail": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]

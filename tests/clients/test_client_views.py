@@ -221,3 +221,72 @@ def test_make_primary_is_post_only_and_404_for_another_organization(web_alice, w
     assert web_charlie.post(url).status_code == 404
     eli.refresh_from_db()
     assert not eli.is_primary
+
+
+def test_one_or_two_letters_search_the_start_of_names_three_search_anywhere(web_alice, org_a):
+    anna = Client.objects.create(organization=org_a, name="Anna's Bakery")
+    banana = Client.objects.create(organization=org_a, name="Banana Co", tags="fruit, antiques")
+    people = Client.objects.create(organization=org_a, name="People Inc")
+    Contact.objects.create(organization=org_a, client=people, name="Dana Diaz", email="andy@people.example")
+    quiet = Client.objects.create(organization=org_a, name="Quiet Ltd")
+    Contact.objects.create(organization=org_a, client=quiet, name="Anders Berg", email="")
+
+    def names(q: str) -> set[str]:
+        page = web_alice.get("/clients/", {"q": q}).content.decode()
+        return {c.name for c in (anna, banana, people, quiet) if f"/clients/{c.pk}/" in page}
+
+    # "an": Anna's (name), People (an email), Quiet (a contact's name); not Banana ("an" inside a word).
+    assert names("an") == {"Anna's Bakery", "People Inc", "Quiet Ltd"}
+    assert names("ba") == {"Banana Co"}, "Anna's Bakery has 'ba' inside a word, not at the start"
+    assert names("b") == {"Banana Co"}
+    assert names("ana") == {"Banana Co", "People Inc"}, "three letters: anywhere (Banana, Dana)"
+    page = web_alice.get("/clients/", {"q": "ba"}).content.decode()
+    assert "starts with “ba” — type a third letter to search anywhere" in page
+    assert "One or two letters find what starts with them" in page
+    assert "type a third letter" not in web_alice.get("/clients/", {"q": "ban"}).content.decode()
+
+
+def test_a_contact_form_refuses_an_email_another_client_s_contact_has(web_alice, org_a, org_b, acme):
+    globex = Client.objects.create(organization=org_a, name="Globex")
+    form = {
+        "name": "Dana Two",
+        "email": "DANA@acme.example",
+        "phone": "",
+        "role": "",
+        "preferred_channel": "email",
+    }
+    response = web_alice.post(f"/clients/{globex.pk}/contacts/new/", form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dana Diaz at Acme Corp already has this email address." in html
+    assert not Contact.objects.filter(name="Dana Two").exists()
+    # Another organization's contact with that address does not count, and a contact keeps its own address.
+    other = Client.objects.create(organization=org_b, name="Elsewhere")
+    Contact.objects.create(organization=org_b, client=other, name="Zed", email="zed@globex.example")
+    web_alice.post(f"/clients/{globex.pk}/contacts/new/", {**form, "email": "zed@globex.example"})
+    zed = Contact.objects.get(organization=org_a, email="zed@globex.example")
+    response = web_alice.post(
+        f"/clients/{globex.pk}/contacts/{zed.pk}/edit/",
+        {**form, "name": "Zed Z", "email": "Zed@globex.example"},
+    )
+    assert response.status_code == 302
+    zed.refresh_from_db()
+    assert zed.name == "Zed Z"
+
+
+def test_other_emails_and_phones_are_kept_and_shown_but_never_the_address(web_alice, org_a, acme):
+    dana = Contact.objects.get(name="Dana Diaz")
+    form = {
+        "name": "Dana Diaz",
+        "email": "dana@acme.example",
+        "phone": "",
+        "role": "CTO",
+        "preferred_channel": "email",
+        "other_emails": "dana@home.example\n",
+        "other_phones": "+44 7700 900123",
+    }
+    assert web_alice.post(f"/clients/{acme.pk}/contacts/{dana.pk}/edit/", form).status_code == 302
+    dana.refresh_from_db()
+    assert (dana.email, dana.other_emails) == ("dana@acme.example", "dana@home.example")
+    page = web_alice.get(f"/clients/{acme.pk}/").content.decode()
+    assert "dana@home.example" in page and "+44 7700 900123" in page

@@ -95,8 +95,8 @@ def test_csv_has_the_header_and_one_row_per_contact(web_alice, acme):
             "Relaunched the shop together.",
             "",
         ],
-        # The phone starts with "+", so it is quoted against formula injection like any such cell.
-        [*client_part, "Eli Evans", "eli@acme.example", "'+44 20 7946 0000", "", "phone", "no", "", ""],
+        # A phone number of digits, spaces and + - ( ) . is written as typed, though it starts with "+".
+        [*client_part, "Eli Evans", "eli@acme.example", "+44 20 7946 0000", "", "phone", "no", "", ""],
     ]
     days = {day.isoformat() for day in (day_before, timezone.localdate())}
     disposition = response["Content-Disposition"]
@@ -359,3 +359,21 @@ def test_the_export_runs_a_constant_number_of_queries(web_alice, org_a, url, mon
     assert many_queries <= 5, (
         "the session, the user, its session row, the organization, then the export query"
     )
+
+
+def test_phone_numbers_are_exported_as_typed_and_other_formulas_stay_neutralised(web_alice, org_a):
+    sheet = Client.objects.create(organization=org_a, name="Phones", company="+49 151 2345678")
+    typed = ["+49 151 2345678", "+1 (555) 010-9999", "-0049.151.23", "=1+1", "+49 151 CALL ME", "@+49"]
+    for index, phone in enumerate(typed):
+        Contact.objects.create(organization=org_a, client=sheet, name=f"Person {index}", phone=phone)
+    rows = _csv(web_alice.get(CSV_URL))
+    phone_at = HEADER.index("Phone")
+    assert [row[phone_at] for row in rows] == [
+        "+49 151 2345678",
+        "+1 (555) 010-9999",
+        "-0049.151.23",
+        "'=1+1",
+        "'+49 151 CALL ME",
+        "'@+49",
+    ]
+    assert {row[HEADER.index("Company")] for row in rows} == {"'+49 151 2345678"}, "only the phone column"

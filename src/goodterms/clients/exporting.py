@@ -42,8 +42,13 @@ BOM = "\ufeff"  # lets Excel read the file as UTF-8, so accents survive a double
 ROWS_PER_CHUNK = 500
 
 
-def csv_cell(value: object) -> str:
-    """One value as CSV text: None is empty, booleans are yes/no, dates ISO 8601; then neutralised."""
+# The column of phone numbers: written as typed when phone-shaped (lib.formulas), so no quote shows.
+PHONE_COLUMN = CSV_HEADER.index("Phone")
+
+
+def csv_cell(value: object, *, phone: bool = False) -> str:
+    """One value as CSV text: None is empty, booleans are yes/no, dates ISO 8601; then neutralised (a phone
+    number, with `phone=True`, only when it is more than digits, spaces and + - ( ) .)."""
     if value is None:
         text = ""
     elif isinstance(value, bool):
@@ -52,7 +57,7 @@ def csv_cell(value: object) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    return neutralise(text)
+    return neutralise(text, phone=phone)
 
 
 def csv_chunks(rows: Iterable[Sequence[object]], *, rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[str]:
@@ -67,7 +72,7 @@ def csv_chunks(rows: Iterable[Sequence[object]], *, rows_per_chunk: int = ROWS_P
     writer.writerow(CSV_HEADER)
     pending = 1
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value, phone=index == PHONE_COLUMN) for index, value in enumerate(row)])
         pending += 1
         if pending >= rows_per_chunk:
             yield buffer.getvalue()
@@ -195,6 +200,17 @@ def vcards(contacts: Iterable[Contact]) -> Iterator[str]:
     """One card per contact, in order."""
     for contact in contacts:
         yield vcard(contact)
+
+
+def rows_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Rows as a CSV file (with a BOM, for spreadsheets), every cell formula-safe: the rows an import left
+    out, with the reason for each, ready to be corrected and uploaded again."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return BOM + out.getvalue()
 
 
 def problems_csv(problems: Iterable[Problem]) -> str:

@@ -3,14 +3,15 @@ the client for vCards without one)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from goodterms.clients import importing
+from goodterms.accounts.models import Organization
+from goodterms.clients import importing, selectors
 from goodterms.clients.models import Client, Contact, normalize_tags
 from goodterms.common import unusualdates
 from goodterms.common.validators import EmailAddressInput, normalize_email_address, validate_single_line
@@ -58,21 +59,35 @@ class ContactForm(forms.ModelForm[Contact]):
             "is_primary",
             "together_notes",
             "private_notes",
+            "other_emails",
+            "other_phones",
         ]
         widgets = {
             "together_notes": forms.Textarea(attrs={"rows": 3}),
             "private_notes": forms.Textarea(attrs={"rows": 3}),
+            "other_emails": forms.Textarea(attrs={"rows": 2}),
+            "other_phones": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, org: Organization | None = None, **kwargs: Any) -> None:
+        """With `org`, an email another contact of the organization has is refused, as the import skips it."""
         super().__init__(*args, **kwargs)
+        self.org = org
         for name in ("name", "phone", "role"):
             self.fields[name].validators.append(validate_single_line)
 
     def clean_email(self) -> str:
         value: str = self.cleaned_data.get("email", "")
-        return normalize_email_address(value) if value.strip() else ""
+        email = normalize_email_address(value) if value.strip() else ""
+        if email and self.org is not None:
+            other = selectors.contact_with_email(org=self.org, email=email, exclude_pk=self.instance.pk)
+            if other is not None:
+                raise forms.ValidationError(
+                    f"{other.name} at {other.client.name} already has this email address. One address "
+                    f"belongs to one person in goodterms: change it there first, or use another one here."
+                )
+        return email
 
 
 class ImportUploadForm(forms.Form):
@@ -109,15 +124,24 @@ class ImportMappingForm(forms.Form):
     """One select per column of the CSV header: the goodterms field it holds, or nothing."""
 
     def __init__(
-        self, *args: Any, header: Sequence[str], initial_mapping: Mapping[int, str], **kwargs: Any
+        self,
+        *args: Any,
+        header: Sequence[str],
+        initial_mapping: Mapping[int, str],
+        hidden: Collection[int] = (),
+        **kwargs: Any,
     ) -> None:
+        """`hidden`: the columns not offered (empty in every row); they are not imported."""
         super().__init__(*args, **kwargs)
         self.header = list(header)
+        self.hidden = frozenset(hidden)
         groups: dict[str, list[tuple[str, str]]] = {}
         for field in importing.FIELDS:
             groups.setdefault(f"{field.group} fields", []).append((field.key, field.label))
         choices: list[Any] = [("", "Ignore this column"), *groups.items()]
         for index, name in enumerate(self.header):
+            if index in self.hidden:
+                continue
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=name.strip() or f"Column {index + 1} (no name)",
                 choices=choices,

@@ -32,6 +32,10 @@ class Client(OrgOwned):
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The import that created the client, while it can still be undone (ImportBatch.undo).
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -83,7 +87,19 @@ class Contact(OrgOwned):
     # Set when an upgrade moved imported notes out of "what we did together" (migration 0005), so the
     # contact's page can say so until the user edits the contact.
     notes_moved = models.BooleanField(default=False)
+    # More addresses and numbers than the one goodterms writes to, as an address book exported them (Google's
+    # "a@x ::: b@y", a second email column, a vCard's second EMAIL). Kept for the user, one a line; no message
+    # is sent to them and no template can read them.
+    other_emails = models.TextField(
+        "other email addresses", blank=True, help_text="One a line. goodterms writes only to the email above."
+    )
+    other_phones = models.TextField("other phone numbers", blank=True, help_text="One a line.")
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The import that created the contact, while it can still be undone (ImportBatch.undo).
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -125,6 +141,29 @@ class ImportBatch(OrgOwned):
     rows_written = models.PositiveIntegerField(default=0)
     # After commit: what was written and skipped (importing.Preview.stats), for the message and the record.
     stats = models.JSONField(default=dict, blank=True)
+    # When the rows were written: a row of this batch updated later has been changed since, so undo refuses.
+    written_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    # The rows left out when the user chose to import only the good ones: a CSV with the reason per row.
+    rejected_csv = models.TextField(blank=True)
+    # Contacts that stopped being primary because an imported contact became its client's primary one.
+    replaced_primaries = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ImportLayout(OrgOwned):
+    """The column mapping chosen for a CSV file layout (its header row), offered again on the next upload."""
+
+    header_hash = models.CharField(max_length=64)  # importing.header_hash(header): SHA-256, hex
+    mapping = models.JSONField(default=dict)  # column index -> field key, as ImportBatch.mapping
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "header_hash"], name="one_mapping_per_layout")
+        ]
+
+    def __str__(self) -> str:
+        return self.header_hash[:12]

@@ -15,8 +15,8 @@ from django.utils import timezone
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.orgscope import scoped
 from goodterms.accounts.securitylog import security_event
-from goodterms.clients import importing, selectors
-from goodterms.clients.models import Client, Contact, ImportBatch
+from goodterms.clients import exporting, importing, selectors
+from goodterms.clients.models import Client, Contact, ImportBatch, ImportLayout
 from goodterms.clients.signals import client_facts_changed, contact_forgetting
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import SecurityEvent
@@ -122,7 +122,13 @@ def import_upload(
 ) -> ImportBatch:
     """Reads and checks the file (ImportFileError when it cannot be imported); keeps it for the next steps."""
     uploaded = importing.read_upload(filename, data)
-    mapping = importing.guess_mapping(uploaded.header) if uploaded.format == ImportBatch.Format.CSV else {}
+    mapping: dict[int, str] = {}
+    if uploaded.format == ImportBatch.Format.CSV:
+        mapping = importing.guess_mapping(uploaded.header, uploaded.empty_columns)
+        layout = selectors.import_layout(org=org, header=uploaded.header)
+        if layout is not None:  # the same layout as before: the columns the user chose then
+            remembered = importing.mapping_from_json(layout.mapping)
+            mapping = {index: key for index, key in remembered.items() if index < len(uploaded.header)}
     return scoped(ImportBatch, org).create(
         created_by=user,
         filename=filename[: ImportBatch._meta.get_field("filename").max_length or 255],
@@ -134,9 +140,15 @@ def import_upload(
     )
 
 
-def import_set_mapping(*, batch: ImportBatch, mapping: dict[int, str]) -> None:
+def import_set_mapping(*, batch: ImportBatch, mapping: dict[int, str], header: tuple[str, ...]) -> None:
+    """Keep the user's mapping for the batch, and for the next file with the same header row."""
     batch.mapping = importing.mapping_to_json(mapping)
-    batch.save(update_fields=["mapping"])
+    with transaction.atomic():
+        batch.save(update_fields=["mapping"])
+        scoped(ImportLayout, batch.organization).update_or_create(
+            header_hash=importing.header_hash(header),
+            defaults={"mapping": batch.mapping, "updated_at": timezone.now()},
+        )
 
 
 def import_set_default_client(*, batch: ImportBatch, name: str) -> None:
@@ -144,8 +156,10 @@ def import_set_default_client(*, batch: ImportBatch, name: str) -> None:
     batch.save(update_fields=["default_client"])
 
 
-def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
-    """Writes every row of the batch or none, once.
+def import_commit(*, batch: ImportBatch, user: User, good_rows_only: bool = False) -> dict[str, int]:
+    """Writes every row of the batch or none, once. With `good_rows_only`, the user chose to leave out the
+    rows with problems: every other row is written (all or none, still), and the rows left out are kept as a
+    CSV with the reason for each (`batch.rejected_csv`), for the user to download, correct and upload.
 
     The batch is claimed first with `UPDATE … SET committed_at WHERE committed_at IS NULL`: a second commit of
     the same batch (double click, back button, two tabs) updates no row and is refused. The rows are checked
@@ -168,6 +182,18 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
         if claimed != 1:
             raise ImportNotPossible("This file has already been imported.", already_committed=True)
         preview = selectors.import_preview(org=org, batch=batch)
+        rejected_csv, left_out_count = "", 0
+        if preview.problems and good_rows_only:
+            reasons: dict[int, list[str]] = {}
+            for problem in preview.problems:
+                reasons.setdefault(problem.line, []).append(
+                    f"{problem.where}: {problem.message}" if problem.where else problem.message
+                )
+            header, left_out = selectors.import_left_out_rows(
+                batch=batch, reasons={line: " ".join(why) for line, why in reasons.items()}
+            )
+            rejected_csv, left_out_count = exporting.rows_csv(header, left_out), len(left_out)
+            preview = selectors.import_preview(org=org, batch=batch, leave_out=frozenset(reasons))
         if preview.problems:
             count = len(preview.problems)
             raise ImportNotPossible(
@@ -185,6 +211,7 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                     start_date=new.start_date,
                     tags=new.tags,
                     notes=new.notes,
+                    import_batch=batch,
                 )
                 for new in preview.new_clients
             ],
@@ -204,10 +231,13 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                 if row.line in preview.primary_lines and row.client_key in preview.existing_clients
             }
         )
+        unmarked: list[int] = []
         for start in range(0, len(replaced), BULK_BATCH_SIZE):
-            scoped(Contact, org).filter(
+            old_primaries = scoped(Contact, org).filter(
                 client_id__in=replaced[start : start + BULK_BATCH_SIZE], is_primary=True
-            ).update(is_primary=False)
+            )
+            unmarked.extend(old_primaries.values_list("pk", flat=True))
+            old_primaries.update(is_primary=False)
         scoped(Contact, org).bulk_create(
             [
                 Contact(
@@ -220,6 +250,9 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
                     is_primary=row.line in preview.primary_lines,
                     together_notes=row.contact.together_notes,
                     private_notes=row.contact.private_notes,
+                    other_emails=row.contact.other_emails,
+                    other_phones=row.contact.other_phones,
+                    import_batch=batch,
                 )
                 for row in rows
                 if row.contact is not None
@@ -233,8 +266,63 @@ def import_commit(*, batch: ImportBatch, user: User) -> dict[str, int]:
             & {found.pk for found in preview.existing_clients.values()},
         )
         stats = preview.stats()
+        stats["left_out"] = left_out_count
         # The file itself is no longer needed once imported: keep the record, not the people's details twice.
         scoped(ImportBatch, org).filter(pk=batch.pk).update(
-            rows_written=stats["contacts"] + stats["new_clients"], stats=stats, text=""
+            rows_written=stats["contacts"] + stats["new_clients"],
+            stats=stats,
+            text="",
+            written_at=timezone.now(),
+            rejected_csv=rejected_csv,
+            replaced_primaries=unmarked,
         )
     return stats
+
+
+class UndoRefused(Refused):
+    """The import cannot be undone; `message` names what changed since."""
+
+
+def import_undo(*, batch: ImportBatch, user: User) -> int:
+    """Delete what a batch created, while nobody has touched it since: returns how many rows went.
+
+    Refused (UndoRefused, nothing deleted) when a row of the import was edited, a contact was added to one
+    of its clients, or anything else (an exit, a message) refers to one of them: the message names them.
+    Contacts that stopped being primary because of the import are primary again if their client has none.
+    """
+    org = user.organization
+    if org is None or org.pk != batch.organization_id:
+        raise ValueError("the batch belongs to another organization")
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=org.pk).values_list("pk", flat=True).first()
+        fresh = scoped(ImportBatch, org).select_for_update().get(pk=batch.pk)
+        if fresh.committed_at is None or fresh.written_at is None:
+            raise UndoRefused("This file has not been imported, so there is nothing to undo.")
+        if fresh.undone_at is not None:
+            raise UndoRefused("This import was already undone.")
+        touched = selectors.import_touched_rows(org=org, batch=fresh)
+        if touched:
+            shown = touched[:10]
+            more = f" And {len(touched) - 10:,} more." if len(touched) > 10 else ""
+            raise UndoRefused(
+                "The import cannot be undone, because its rows have changed since: "
+                + " ".join(shown)
+                + more
+                + " Delete or change those yourself instead."
+            )
+        contacts = scoped(Contact, org).filter(import_batch=fresh)
+        clients = scoped(Client, org).filter(import_batch=fresh)
+        at_existing = set(contacts.exclude(client__import_batch=fresh).values_list("client_id", flat=True))
+        removed = contacts.count() + clients.count()
+        contacts.delete()
+        clients.delete()
+        for pk in fresh.replaced_primaries:
+            old = scoped(Contact, org).filter(pk=pk).first()
+            if (
+                old is not None
+                and not scoped(Contact, org).filter(client=old.client_id, is_primary=True).exists()
+            ):
+                scoped(Contact, org).filter(pk=pk).update(is_primary=True)
+        scoped(ImportBatch, org).filter(pk=fresh.pk).update(undone_at=timezone.now())
+        _facts_changed(org, at_existing)
+    return removed

@@ -23,6 +23,8 @@ urlpatterns = [
     path("import/<int:pk>/preview/", imports.preview, name="import-preview"),
     path("import/<int:pk>/commit/", imports.commit, name="import-commit"),
     path("import/<int:pk>/problems.csv", imports.problems_csv, name="import-problems"),
+    path("import/<int:pk>/left-out.csv", imports.left_out_csv, name="import-left-out"),
+    path("import/<int:pk>/undo/", imports.undo, name="import-undo"),
     path("export.csv", exports.export_csv, name="export-csv"),
     path("export.vcf", exports.export_vcard, name="export-vcard"),
 ]

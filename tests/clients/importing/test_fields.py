@@ -29,8 +29,10 @@ def test_the_export_header_maps_itself_completely():
         (["CLIENT", "organization", "e_mail", "Mobile"], ["client_name", "company", "email", "phone"]),
         (["First Name", "Last Name", "Company", "Organization"],
          ["first_name", "last_name", "client_name", "company"]),
-        (["Client", "Email", "Email", "Favourite colour"],  # each field once
-         ["client_name", "email", "", ""]),
+        (["Client", "Role", "Role", "Favourite colour"],  # each field once
+         ["client_name", "role", "", ""]),
+        (["Client", "Email", "Email", "Favourite colour"],  # but email and phone take every such column
+         ["client_name", "email", "email", ""]),
     ],
 )  # fmt: skip
 def test_common_headers_are_guessed_case_insensitively(header, expected):
@@ -40,11 +42,12 @@ def test_common_headers_are_guessed_case_insensitively(header, expected):
 
 def test_a_mapping_needs_a_client_column_and_each_field_once():
     header = ["Name", "Mail", "Other mail"]
-    errors = fields.check_mapping({0: "contact_name", 1: "email", 2: "email"}, header)
+    errors = fields.check_mapping({0: "contact_name", 1: "role", 2: "role"}, header)
     assert (
-        "Email is chosen for column 2 “Mail” and column 3 “Other mail”: choose it for one column only."
-        in errors
+        "Role or title is chosen for column 2 “Mail” and column 3 “Other mail”: "
+        "choose it for one column only." in errors
     )
+    assert fields.check_mapping({0: "client_name", 1: "email", 2: "email"}, header) == []
     assert any("the client name" in error for error in errors)
     assert fields.check_mapping({0: "client_name", 1: "email"}, header) == []
     stored = fields.mapping_to_json({0: "client_name", 2: "email"})

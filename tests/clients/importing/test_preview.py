@@ -124,10 +124,18 @@ def test_duplicates_by_email_within_the_file_and_against_the_organization():
     assert outcomes == [
         (2, Outcome.EXISTING, "DANA@acme.example is already in goodterms, at Acme Corp."),
         (3, Outcome.CONTACT, ""),
-        (4, Outcome.REPEATED, "Same email as line 3; only that row is imported."),
+        (
+            4,
+            Outcome.REPEATED,
+            "Repeated on line 3 of this file (same email, Hank@globex.example); only that row is imported.",
+        ),
         (5, Outcome.EXISTING, "Eli Evans is already a contact at Acme Corp (no email to compare)."),
         (6, Outcome.CONTACT, ""),
-        (7, Outcome.REPEATED, "Same name and client as line 6, and no email; only that row is imported."),
+        (
+            7,
+            Outcome.REPEATED,
+            "Repeated on line 6 of this file (same name and client, no email); only that row is imported.",
+        ),
     ]
     stats = preview.stats()
     assert (stats["contacts"], stats["skipped_existing"], stats["skipped_repeated"]) == (2, 2, 2)
@@ -153,7 +161,8 @@ def test_each_row_has_one_of_the_outcomes_and_says_what_a_commit_does_with_it():
     assert [preview.describe(row) for row in preview.rows] == [
         "Skipped: dana@acme.example is already in goodterms, at Acme Corp.",
         "New contact at a new client",
-        "Skipped: Same email as line 3; only that row is imported.",
+        "Skipped: Repeated on line 3 of this file (same email, hank@globex.example); "
+        "only that row is imported.",
         "New client, no contact",
         "Not imported: see the problems above",
     ]

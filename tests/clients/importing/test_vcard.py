@@ -58,7 +58,8 @@ def test_vcard_30_cards_become_rows():
     assert dana.values["private_notes"] == "Relaunched the shop together, in 2023.\nStill friends."
     assert (
         str(dana.notes[0])
-        == "Line 1, Email: The card has 2 email addresses; the first, dana@acme.example, is imported."
+        == "Line 1, Email: The card has 2 email addresses; the first, dana@acme.example, is used, and the "
+        "others are kept as other email addresses."
     )
     assert (eli.values["contact_name"], eli.values["role"]) == ("Eli Evans", "Product manager")
     preview = build_preview(source, Existing())

@@ -6,7 +6,12 @@ The data flows through one module per job, in this order:
       decoding.decode_text(bytes) -> str                  encodings and byte-order marks; what a line is
       csvfile.parse_csv(text, delimiter) -> CsvTable      records with the file line where each one starts
       vcard.split_vcards(text)                            cards with the line where each one starts
-    fields.guess_mapping(header) -> {column: field}       which CSV column holds which goodterms field
+    fields.guess_mapping(header, empty) -> {column: field} which CSV column holds which goodterms field (the
+                                                          columns empty in every row left out; a layout
+                                                          seen before gets its remembered mapping instead,
+                                                          keyed by fields.header_hash)
+      csvfile.csv_rows splits Google's "a ::: b" cells: email and phone take every column of their kind,
+      the first value is used and the rest kept as other emails and phones
     upload.read_source(...) -> Source                     a stored batch back into rows (rows.py: one shape
                                                           for both formats, via csvfile.csv_rows and
                                                           vcard.vcard_rows)
@@ -40,15 +45,18 @@ from goodterms.clients.importing.csvfile import (
     CsvTable,
     Record,
     csv_rows,
+    empty_columns,
     parse_csv,
     sniff_delimiter,
 )
 from goodterms.clients.importing.decoding import decode_text
 from goodterms.clients.importing.fields import (
     FIELDS,
+    WHY_HEADER,
     ImportField,
     check_mapping,
     guess_mapping,
+    header_hash,
     mapping_from_json,
     mapping_to_json,
 )
@@ -102,6 +110,7 @@ __all__ = [
     "MAX_ROWS",
     "NO_ORGANIZATION",
     "SAMPLE_ROWS",
+    "WHY_HEADER",
     "CsvTable",
     "Existing",
     "ExistingClient",
@@ -121,7 +130,9 @@ __all__ = [
     "check_mapping",
     "csv_rows",
     "decode_text",
+    "empty_columns",
     "guess_mapping",
+    "header_hash",
     "mapping_from_json",
     "mapping_to_json",
     "parse_csv",

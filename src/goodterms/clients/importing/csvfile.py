@@ -15,7 +15,13 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from goodterms.clients.importing.rows import MAX_ROWS, ImportFileError, Problem, Source, SourceRow
+from goodterms.clients.importing.fields import (
+    FIELD_LABELS,
+    MULTI_VALUE_FIELDS,
+    MULTI_VALUE_SEPARATOR,
+    value_order,
+)
+from goodterms.clients.importing.rows import MAX_ROWS, ImportFileError, Problem, Source, SourceRow, clip
 from goodterms.lib.formulas import unneutralise
 
 MAX_COLUMNS = 200
@@ -98,6 +104,17 @@ def parse_csv(text: str, delimiter: str, *, limit: int | None = None) -> CsvTabl
     return CsvTable(header, header_line, tuple(records))
 
 
+def empty_columns(table: CsvTable) -> frozenset[int]:
+    """The columns empty in every record: most of an address book's 36 or 88, which the mapping page hides."""
+    filled: set[int] = set()
+    width = len(table.header)
+    for record in table.records:
+        filled.update(index for index, cell in enumerate(record.cells[:width]) if cell.strip())
+        if len(filled) == width:
+            break
+    return frozenset(range(width)) - filled
+
+
 def _csv_error_message(error: str, start: int, last_line: int) -> str:
     if "unexpected end of data" in error or "new-line character seen in unquoted field" in error:
         return (
@@ -117,12 +134,38 @@ def _csv_error_message(error: str, start: int, last_line: int) -> str:
     return f"Line {last_line}: the CSV cannot be read ({error})."
 
 
+NAME_PARTS = ("first_name", "middle_name", "last_name")
+
+
+def split_values(cell: str) -> list[str]:
+    """'a@x ::: b@y' -> ['a@x', 'b@y']: a Google Contacts multi-value cell's values, empty ones left out."""
+    return [part.strip() for part in cell.split(MULTI_VALUE_SEPARATOR) if part.strip()]
+
+
+def clean_labels(cell: str) -> str:
+    """Google's 'Labels' ('* myContacts ::: Clients ::: * starred') without its system groups ('* …')."""
+    return ", ".join(part for part in split_values(cell) if not part.startswith("*"))
+
+
 def csv_rows(table: CsvTable, mapping: Mapping[int, str]) -> Source:
     width = len(table.header)
     mapped = {index: key for index, key in mapping.items() if key and index < width}
-    columns = {key: table.header[index].strip() or f"column {index + 1}" for index, key in mapped.items()}
-    if "first_name" in columns or "last_name" in columns:
-        joined = " + ".join(columns[key] for key in ("first_name", "last_name") if key in columns)
+    # A field may come from several columns (email, phone, and what holds their other values).
+    columns_of: dict[str, list[int]] = {}
+    for index, key in sorted(mapped.items()):
+        columns_of.setdefault(key, []).append(index)
+    for key, indexes in columns_of.items():
+        columns_of[key] = value_order(table.header, indexes, key)
+
+    def name_of(index: int) -> str:
+        return table.header[index].strip() or f"column {index + 1}"
+
+    columns = {key: ", ".join(name_of(index) for index in indexes) for key, indexes in columns_of.items()}
+    for key, other in MULTI_VALUE_FIELDS.items():
+        if key in columns:
+            columns[other] = ", ".join(part for part in (columns.get(other), columns[key]) if part)
+    if any(part in columns for part in NAME_PARTS):
+        joined = " + ".join(columns[key] for key in NAME_PARTS if key in columns)
         columns["contact_name"] = (
             f"{columns['contact_name']} or {joined}" if "contact_name" in columns else joined
         )
@@ -133,15 +176,55 @@ def csv_rows(table: CsvTable, mapping: Mapping[int, str]) -> Source:
             problem = Problem(record.line, "", "", _ragged_message(cells, width))
             rows.append(SourceRow(record.line, {}, (problem,), readable=False))
             continue
-        values = {key: unneutralise(cells[index]) for index, key in mapped.items() if index < len(cells)}
-        if not values.get("contact_name", "").strip() and ("first_name" in values or "last_name" in values):
+        values, notes = _record_values(record.line, cells, columns_of, columns)
+        if not values.get("contact_name", "").strip() and any(part in values for part in NAME_PARTS):
             values["contact_name"] = " ".join(
-                part
-                for part in (values.get("first_name", "").strip(), values.get("last_name", "").strip())
-                if part
+                part for part in (values.get(key, "").strip() for key in NAME_PARTS) if part
             )
-        rows.append(SourceRow(record.line, values))
+        rows.append(SourceRow(record.line, values, notes=tuple(notes)))
     return Source(tuple(rows), columns)
+
+
+def _record_values(
+    line: int, cells: Sequence[str], columns_of: Mapping[str, Sequence[int]], columns: Mapping[str, str]
+) -> tuple[dict[str, str], list[Problem]]:
+    """One record's field values: multi-value cells split, the first value used and the rest kept."""
+    values: dict[str, str] = {}
+    notes: list[Problem] = []
+    kept: dict[str, list[str]] = {}
+    for key, indexes in columns_of.items():
+        texts = [unneutralise(cells[index]) for index in indexes if index < len(cells)]
+        if key == "tags":
+            values[key] = ", ".join(part for part in (clean_labels(text) for text in texts) if part)
+        elif key in MULTI_VALUE_FIELDS or key in MULTI_VALUE_FIELDS.values():
+            found = [value for text in texts for value in split_values(text)]
+            if key in MULTI_VALUE_FIELDS:
+                values[key] = found[0] if found else ""
+                kept.setdefault(MULTI_VALUE_FIELDS[key], []).extend(found[1:])
+            else:
+                kept.setdefault(key, []).extend(found)
+        else:
+            text = texts[0] if texts else ""
+            parts = split_values(text) if MULTI_VALUE_SEPARATOR in text else []
+            if len(parts) > 1:
+                others = ", ".join(f"“{clip(part, 40)}”" for part in parts[1:])
+                notes.append(
+                    Problem(
+                        line,
+                        FIELD_LABELS[key],
+                        columns.get(key, ""),
+                        f"The cell has {len(parts)} values; the first, “{clip(parts[0], 40)}”, is imported "
+                        f"and {others} {'is' if len(parts) == 2 else 'are'} not.",
+                    )
+                )
+                text = parts[0]
+            values[key] = text
+    for key, other in MULTI_VALUE_FIELDS.items():
+        first = values.get(key, "").casefold()
+        unique = [value for value in dict.fromkeys(kept.get(other, [])) if value.casefold() != first]
+        if other in kept:
+            values[other] = "\n".join(unique)
+    return values, notes
 
 
 def _ragged_message(cells: Sequence[str], width: int) -> str:

@@ -9,8 +9,9 @@ Plain Python, no Django: the form rules themselves are applied by the preview (p
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +51,14 @@ FIELDS: tuple[ImportField, ...] = (
         "Start date",
         "When the relationship began, as YYYY-MM-DD (2024-03-01).",
     ),
-    ImportField("tags", "Tags", "Client", "Tags", "Separated by commas or semicolons: retainer, design."),
+    ImportField(
+        "tags",
+        "Tags",
+        "Client",
+        "Tags",
+        "Separated by commas, semicolons or “ ::: ” (Google's labels): retainer, design. Google's own groups "
+        "(“* myContacts”, “* starred”) are left out.",
+    ),
     ImportField("client_notes", "Client notes", "Client", "Client notes", "Anything about the client."),
     ImportField(
         "contact_name",
@@ -66,15 +74,33 @@ FIELDS: tuple[ImportField, ...] = (
         "",
         "Joined with the last name when the file has no full-name column.",
     ),
+    ImportField("middle_name", "Middle name", "Contact", "", "Joined between the first and the last name."),
     ImportField("last_name", "Last name", "Contact", "", "Joined after the first name."),
     ImportField(
         "email",
         "Email",
         "Contact",
         "Email",
-        "One address. A person whose address is already in goodterms is skipped, not imported twice.",
+        "The address goodterms writes to. A person whose address is already in goodterms is skipped, not "
+        "imported twice. May be chosen for several columns (E-mail 1, E-mail 2…): the first address found is "
+        "used, the others are kept as other email addresses; so are the rest of a cell “a@x ::: b@y”.",
     ),
-    ImportField("phone", "Phone", "Contact", "Phone", "Any format: +44 20 7946 0000."),
+    ImportField(
+        "phone",
+        "Phone",
+        "Contact",
+        "Phone",
+        "Any format: +44 20 7946 0000. May be chosen for several columns (Business, Mobile…): the first "
+        "number found is used, the others are kept as other phone numbers.",
+    ),
+    ImportField(
+        "other_emails",
+        "Other email addresses",
+        "Contact",
+        "",
+        "Kept for you, one a line; goodterms never writes to them.",
+    ),
+    ImportField("other_phones", "Other phone numbers", "Contact", "", "Kept for you, one a line."),
     ImportField("role", "Role or title", "Contact", "Role", "CTO, Head of marketing…"),
     ImportField(
         "preferred_channel",
@@ -110,6 +136,8 @@ CLIENT_FIELDS = ("company", "status", "start_date", "tags", "client_notes")
 CONTACT_DETAIL_FIELDS = (
     "email",
     "phone",
+    "other_emails",
+    "other_phones",
     "role",
     "preferred_channel",
     "is_primary",
@@ -123,15 +151,23 @@ def header_words(header: str) -> str:
     return re.sub(r"[\W_]+", "", header.casefold())
 
 
-# Header words -> field. The first line of each entry is the header goodterms' own CSV export writes.
+# Fields one value of which is used and the rest kept: they may be chosen for several columns, and a
+# cell may hold several values separated by " ::: " (Google Contacts).
+MULTI_VALUE_FIELDS = {"email": "other_emails", "phone": "other_phones"}
+MULTI_VALUE_SEPARATOR = ":::"
+
+# Header words -> field, the preferred first: when several columns match one field, the one matched by the
+# earlier word wins (Outlook's "Job Title" over its "Title", which is Mr or Ms). The email and phone words
+# are the first column of their kind; further ones (E-mail 2, Mobile Phone…) match the patterns below.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "client_name": ("client", "clientname", "customer", "customername", "account", "accountname"),
     "status": ("status", "clientstatus", "relationshipstatus"),
     "start_date": ("startdate", "clientsince", "since", "started", "startedon", "start"),
-    "tags": ("tags", "tag", "labels", "label", "categories", "category", "groups"),
+    "tags": ("tags", "tag", "labels", "label", "categories", "category", "groups", "groupmembership"),
     "client_notes": ("clientnotes", "companynotes", "accountnotes"),
     "contact_name": ("contact", "contactname", "name", "fullname", "person", "displayname", "contactperson"),
     "first_name": ("firstname", "givenname", "forename"),
+    "middle_name": ("middlename", "additionalname", "middlenames"),
     "last_name": ("lastname", "surname", "familyname"),
     "email": (
         "email",
@@ -158,13 +194,34 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "phone1value",
         "telephonenumber",
     ),
-    "role": ("role", "title", "jobtitle", "position", "roleortitle"),
+    "role": (
+        "jobtitle",
+        "organizationtitle",
+        "organisationtitle",
+        "role",
+        "roleortitle",
+        "position",
+        "title",
+    ),
     "preferred_channel": ("preferredchannel", "channel", "preferredcontactmethod", "prefers"),
     "is_primary": ("primary", "primarycontact", "isprimary", "maincontact"),
     # A column is mapped to the client-facing text only when it says so; plain "Notes" are private.
     "together_notes": ("whatwedidtogether", "together", "workedon", "projects"),
     "private_notes": ("privatenotes", "notes", "note", "contactnotes", "comments", "remarks"),
+    "other_emails": ("otheremails", "otheremailaddresses"),
+    "other_phones": ("otherphones", "otherphonenumbers"),
 }
+# Further email and phone columns: "E-mail 2 - Value", "E-mail 3 Address", "Mobile Phone", "Home Phone 2"…
+# (not "E-mail 1 - Label", "E-mail Type" or "Business Fax", which hold no address or number).
+_MORE_COLUMNS = {
+    "email": re.compile(r"(?:e?mail|emailaddress)\d*(?:value|address)?\d*"),
+    "phone": re.compile(
+        r"(?:primary|business|work|mobile|cell|home|other|car|companymain)?(?:phone|telephone|tel)\d*"
+        r"(?:value|number)?\d*|mobile\d*|cell\d*"
+    ),
+}
+# In which order several phone columns are tried: a work number before a mobile before a home one.
+_PHONE_ORDER = ("primary", "business", "work", "companymain", "mobile", "cell", "phone", "tel", "other")
 _GUESS = {word: key for key, words in _SYNONYMS.items() for word in words}
 # Columns naming an organization: the client when the file has no client column, otherwise its company.
 _ORGANIZATION_WORDS = (
@@ -181,20 +238,65 @@ _ORGANIZATION_WORDS = (
 )
 
 
-def guess_mapping(header: Sequence[str]) -> dict[int, str]:
-    """Column index -> field key ("" = ignore), from the header names; each field is used at most once."""
-    mapping = {index: _GUESS.get(header_words(name), "") for index, name in enumerate(header)}
-    organizations = [index for index, name in enumerate(header) if header_words(name) in _ORGANIZATION_WORDS]
+def _rank(key: str, words: str) -> int:
+    return _SYNONYMS[key].index(words) if words in _SYNONYMS.get(key, ()) else len(_SYNONYMS.get(key, ()))
+
+
+def guess_mapping(header: Sequence[str], empty: Collection[int] = ()) -> dict[int, str]:
+    """Column index -> field key ("" = ignore), from the header names; `empty` columns (empty in every row,
+    like Outlook's "Account" beside its "Company") are left out.
+
+    Each field is used at most once, but for email and phone, which take every column of their kind (the
+    first value found is used, the rest kept: see MULTI_VALUE_FIELDS).
+    """
+    words = ["" if index in empty else header_words(name) for index, name in enumerate(header)]
+    mapping = {index: _GUESS.get(word, "") for index, word in enumerate(words)}
+    for index, word in enumerate(words):
+        for key, pattern in _MORE_COLUMNS.items():
+            if not mapping[index] and pattern.fullmatch(word):
+                mapping[index] = key
+    organizations = [index for index, word in enumerate(words) if word in _ORGANIZATION_WORDS]
     if organizations and "client_name" not in mapping.values():
         mapping[organizations.pop(0)] = "client_name"
     for index in organizations:
         mapping[index] = "company"
-    used: set[str] = set()
+    best: dict[str, int] = {}
     for index in sorted(mapping):
-        if mapping[index] in used:
-            mapping[index] = ""
-        used.add(mapping[index])
-    return mapping
+        key = mapping[index]
+        if not key or key in MULTI_VALUE_FIELDS:
+            continue
+        if key not in best or _rank(key, words[index]) < _rank(key, words[best[key]]):
+            best[key] = index
+    return {
+        index: key if key in MULTI_VALUE_FIELDS or best.get(key) == index else ""
+        for index, key in mapping.items()
+    }
+
+
+def value_order(header: Sequence[str], indexes: Sequence[int], key: str) -> list[int]:
+    """The columns of a multi-value field in the order their values are tried: phones work numbers first,
+    everything else in the file's order."""
+    if key != "phone":
+        return sorted(indexes)
+
+    def rank(index: int) -> int:
+        word = header_words(header[index]) if index < len(header) else ""
+        return next((n for n, start in enumerate(_PHONE_ORDER) if word.startswith(start)), len(_PHONE_ORDER))
+
+    return sorted(indexes, key=lambda index: (rank(index), index))
+
+
+# The column a download of the rows left out adds (services.import_commit), so that file, corrected, is
+# the same layout as the one it came from.
+WHY_HEADER = "Why not imported"
+
+
+def header_hash(header: Sequence[str]) -> str:
+    """The file layout: a SHA-256 of the header row (names stripped, any case), to remember its mapping."""
+    names = [name.strip().casefold() for name in header]
+    if names and names[-1] == WHY_HEADER.casefold():
+        names.pop()
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
 
 
 def check_mapping(mapping: Mapping[int, str], header: Sequence[str]) -> list[str]:
@@ -207,7 +309,7 @@ def check_mapping(mapping: Mapping[int, str], header: Sequence[str]) -> list[str
         elif key:
             columns_of.setdefault(key, []).append(index)
     for key, indexes in columns_of.items():
-        if len(indexes) > 1:
+        if len(indexes) > 1 and key not in MULTI_VALUE_FIELDS and key not in MULTI_VALUE_FIELDS.values():
             names = " and ".join(column_name(header, index) for index in indexes)
             errors.append(f"{FIELD_LABELS[key]} is chosen for {names}: choose it for one column only.")
     if "client_name" not in columns_of:

@@ -26,7 +26,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goodterms.clients.forms import ClientForm, ContactForm
-from goodterms.clients.importing.fields import CLIENT_FIELDS, CONTACT_DETAIL_FIELDS, FIELD_LABELS
+from goodterms.clients.importing.fields import (
+    CLIENT_FIELDS,
+    CONTACT_DETAIL_FIELDS,
+    FIELD_LABELS,
+    FIELDS,
+    ImportField,
+)
 from goodterms.clients.importing.rows import Problem, Source, clip
 from goodterms.clients.models import Client, normalize_tags
 from goodterms.common.validators import normalize_email_address
@@ -96,6 +102,8 @@ class NewContact:
     is_primary: bool
     together_notes: str
     private_notes: str
+    other_emails: str = ""
+    other_phones: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,9 @@ class PreviewRow:
     # For rows with problems: the contact's name and email as the file has them, so the user finds the row.
     raw_name: str = ""
     raw_email: str = ""
+    # Every mapped field's value as the commit would store it (as found, for rows with problems): field key
+    # -> text, for the preview's columns.
+    shown: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def skipped(self) -> bool:
@@ -123,6 +134,8 @@ class Preview:
     new_clients: tuple[NewClient, ...]
     existing_clients: Mapping[str, ExistingClient]  # the existing clients rows attach contacts to
     primary_lines: frozenset[int]  # the rows whose contact becomes its client's primary contact
+    # The fields the file fills (in FIELDS order; name parts as the contact name), for the preview's columns.
+    fields: tuple[ImportField, ...] = ()
 
     @property
     def can_commit(self) -> bool:
@@ -263,6 +276,9 @@ class _Cleaner:
             return _parse_channel(raw.strip())
         if key == "is_primary":
             return _parse_primary(raw.strip())
+        if key in ("other_emails", "other_phones"):
+            # Kept for the user only, one a line: never a message's address, so not checked as one.
+            return "\n".join(line.strip() for line in raw.splitlines() if line.strip())
         value: str = self.form_fields[key].clean(raw)
         if key == "email":
             return normalize_email_address(value)
@@ -298,7 +314,7 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             continue
         clean: dict[str, Any] = {}
         for key, raw in source_row.values.items():
-            if key in ("first_name", "last_name"):
+            if key in ("first_name", "middle_name", "last_name"):
                 continue
             try:
                 clean[key] = cleaner.clean(key, raw)
@@ -345,11 +361,14 @@ def build_preview(source: Source, existing: Existing) -> Preview:
                     None,
                     raw_name=values.get("contact_name", ""),
                     raw_email=values.get("email", ""),
+                    shown=_shown(values),
                 )
             )
             continue
         if not has_contact:
-            rows.append(PreviewRow(line, client_name, client_key, Outcome.CLIENT_ONLY, None))
+            rows.append(
+                PreviewRow(line, client_name, client_key, Outcome.CLIENT_ONLY, None, shown=_shown(clean))
+            )
             continue
         contact = NewContact(
             name=contact_name,
@@ -360,11 +379,13 @@ def build_preview(source: Source, existing: Existing) -> Preview:
             is_primary=bool(clean.get("is_primary")),
             together_notes=clean.get("together_notes", ""),
             private_notes=clean.get("private_notes", ""),
+            other_emails=clean.get("other_emails", ""),
+            other_phones=clean.get("other_phones", ""),
         )
         outcome, detail = _duplicate(
             contact, client_key, line, existing, clients.used, seen_emails, seen_names
         )
-        rows.append(PreviewRow(line, client_name, client_key, outcome, contact, detail))
+        rows.append(PreviewRow(line, client_name, client_key, outcome, contact, detail, shown=_shown(clean)))
         if outcome == Outcome.CONTACT and contact.is_primary:
             primaries.setdefault(client_key, []).append(line)
 
@@ -391,7 +412,30 @@ def build_preview(source: Source, existing: Existing) -> Preview:
         new_clients=clients.new_clients(),
         existing_clients=clients.used,
         primary_lines=frozenset(primary_lines),
+        fields=tuple(
+            f for f in FIELDS if f.key in columns and f.key not in ("first_name", "middle_name", "last_name")
+        ),
     )
+
+
+def _shown(values: Mapping[str, Any]) -> dict[str, str]:
+    """Values as the preview table shows them: dates ISO, yes/no, channels by their label."""
+    shown = {}
+    for key, value in values.items():
+        if key in ("first_name", "middle_name", "last_name"):
+            continue
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, date):
+            text = value.isoformat()
+        elif key == "preferred_channel" and value:
+            text = str(dict(PreferredChannel.choices()).get(value, value))
+        elif key == "status" and value:
+            text = str(Client.Status(value).label) if value in Client.Status.values else str(value)
+        else:
+            text = "" if value is None else str(value)
+        shown[key] = text
+    return shown
 
 
 class _ClientTally:
@@ -493,7 +537,11 @@ def _duplicate(
             return Outcome.EXISTING, f"{contact.email} is already in goodterms, at {at}."
         if email_key in seen_emails:
             first = seen_emails[email_key]
-            return Outcome.REPEATED, f"Same email as line {first}; only that row is imported."
+            return (
+                Outcome.REPEATED,
+                f"Repeated on line {first} of this file (same email, {contact.email}); only that row is "
+                "imported.",
+            )
         seen_emails[email_key] = line
         return Outcome.CONTACT, ""
     # No email to compare: the same name at the same client is the same person.
@@ -504,7 +552,8 @@ def _duplicate(
     if name_key in seen_names:
         return (
             Outcome.REPEATED,
-            f"Same name and client as line {seen_names[name_key]}, and no email; only that row is imported.",
+            f"Repeated on line {seen_names[name_key]} of this file (same name and client, no email); "
+            "only that row is imported.",
         )
     seen_names[name_key] = line
     return Outcome.CONTACT, ""

@@ -35,6 +35,8 @@ def summary_message(stats: Mapping[str, int], *, done: bool = True) -> str:
         skipped.append(f"{stats['skipped_existing']:,} already in goodterms")
     if stats.get("skipped_repeated"):
         skipped.append(f"{stats['skipped_repeated']:,} repeated in the file")
+    if stats.get("left_out"):
+        skipped.append(f"{stats['left_out']:,} with problems, left out for you to correct")
     if done:
         text = "Imported " + " and ".join(added) if added else "Nothing new was imported"
         text += "; skipped " + " and ".join(skipped) if skipped else ""

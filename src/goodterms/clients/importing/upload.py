@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from goodterms.clients.importing.csvfile import csv_rows, parse_csv, sniff_delimiter
+from goodterms.clients.importing.csvfile import csv_rows, empty_columns, parse_csv, sniff_delimiter
 from goodterms.clients.importing.decoding import decode_text, file_extension
 from goodterms.clients.importing.rows import Source
 from goodterms.clients.importing.vcard import split_vcards, vcard_rows
@@ -26,6 +26,7 @@ class UploadedFile:
     delimiter: str  # "" for vCard
     header: tuple[str, ...]
     rows: int
+    empty_columns: frozenset[int] = frozenset()  # CSV: the columns empty in every row
 
 
 def read_upload(filename: str, data: bytes) -> UploadedFile:
@@ -36,7 +37,7 @@ def read_upload(filename: str, data: bytes) -> UploadedFile:
         return UploadedFile("vcard", text, "", (), len(split_vcards(text)))
     delimiter = sniff_delimiter(text)
     table = parse_csv(text, delimiter)
-    return UploadedFile("csv", text, delimiter, table.header, len(table.records))
+    return UploadedFile("csv", text, delimiter, table.header, len(table.records), empty_columns(table))
 
 
 def read_source(

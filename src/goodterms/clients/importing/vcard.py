@@ -27,7 +27,10 @@ VCARD_COLUMNS = {
     "email": "EMAIL",
     "phone": "TEL",
     "role": "TITLE",
+    "tags": "CATEGORIES",
     "private_notes": "NOTE",
+    "other_emails": "EMAIL",
+    "other_phones": "TEL",
 }
 NO_ORGANIZATION = (
     "No organization (ORG): goodterms needs the client this person works at. Fill in “Client for cards "
@@ -116,16 +119,31 @@ def _card_row(start: int, lines: list[str], default_client: str) -> SourceRow:
     for key, prop in (("email", "EMAIL"), ("phone", "TEL")):
         found = [_text(item.value).strip() for item in contents.get(prop.lower(), [])]
         found = [value for value in found if value]
+        if key == "phone":
+            found = [value.removeprefix("tel:") for value in found]
+        # A "pref" type marks the address the person prefers (Apple writes type=pref): that one first.
+        preferred = [
+            _text(item.value).strip()
+            for item in contents.get(prop.lower(), [])
+            if "PREF" in {str(t).upper() for t in item.params.get("TYPE", [])} or "PREF" in item.params
+        ]
+        if key == "phone":
+            preferred = [value.removeprefix("tel:") for value in preferred]
+        if preferred and preferred[0] in found:
+            found.remove(preferred[0])
+            found.insert(0, preferred[0])
         if found:
-            values[key] = found[0].removeprefix("tel:") if key == "phone" else found[0]
+            values[key] = found[0]
         if len(found) > 1:
             label = "email addresses" if key == "email" else "phone numbers"
+            values[f"other_{'emails' if key == 'email' else 'phones'}"] = "\n".join(dict.fromkeys(found[1:]))
             notes.append(
                 Problem(
                     start,
                     FIELD_LABELS[key],
                     prop,
-                    f"The card has {len(found)} {label}; the first, {found[0]}, is imported.",
+                    f"The card has {len(found)} {label}; the first, {found[0]}, is used, and the others are "
+                    f"kept as other {label}.",
                 )
             )
     if values.pop("company_card", ""):
@@ -166,6 +184,14 @@ def _card_values(contents: Mapping[str, list[Any]]) -> dict[str, str]:
         )
     values["contact_name"] = name
     values["role"] = first("title") or first("role")
+    categories = [
+        _text(part)
+        for item in contents.get("categories", [])
+        for part in (item.value if isinstance(item.value, list | tuple) else [item.value])
+    ]
+    if categories:
+        # vobject gives CATEGORIES as a list; its commas separate tags, which goodterms keeps comma-separated.
+        values["tags"] = ", ".join(part for part in categories if part.strip())
     notes = [_text(item.value).strip() for item in contents.get("note", [])]
     values["private_notes"] = "\n\n".join(note for note in notes if note)
     kind = (first("x-abshowas") or first("kind")).casefold()

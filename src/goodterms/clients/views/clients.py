@@ -38,6 +38,7 @@ def client_list(request: OrgRequest) -> HttpResponse:
         "filters": filters,
         "statuses": Client.Status.choices,
         "query": query,
+        "prefix_search": 0 < len(filters["q"].strip()) <= selectors.PREFIX_SEARCH_UP_TO,
     }
     return render(request, "clients/client_list.html", context)
 

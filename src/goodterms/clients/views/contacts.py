@@ -21,7 +21,7 @@ from goodterms.lib.vocabulary import SecurityEvent
 @org_required
 def contact_create(request: OrgRequest, pk: int) -> HttpResponse:
     client = get_for_org(Client, request.org, pk=pk)
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST or None, org=request.org)
     if request.method == "POST" and form.is_valid():
         contact = services.contact_create(client=client, contact=form.save(commit=False))
         messages.success(request, f"{contact.name} is added to {client.name}.")
@@ -35,7 +35,7 @@ def contact_create(request: OrgRequest, pk: int) -> HttpResponse:
 def contact_edit(request: OrgRequest, pk: int, contact_pk: int) -> HttpResponse:
     client = get_for_org(Client, request.org, pk=pk)
     contact = get_for_org(Contact, request.org, pk=contact_pk, client=client)
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(request.POST or None, instance=contact, org=request.org)
     if request.method == "POST" and form.is_valid():
         services.contact_update(contact=form.save(commit=False))
         messages.success(request, f"{contact.name} is saved.")

@@ -58,11 +58,15 @@ def map_columns(request: OrgRequest, pk: int) -> HttpResponse:
         sample = selectors.import_csv_sample(batch=batch)
     except importing.ImportFileError as error:
         return render(request, "clients/import_preview.html", {"batch": batch, "file_error": error.message})
+    empty = selectors.import_empty_columns(batch=batch)
     form = ImportMappingForm(
-        request.POST or None, header=sample.header, initial_mapping=importing.mapping_from_json(batch.mapping)
+        request.POST or None,
+        header=sample.header,
+        initial_mapping=importing.mapping_from_json(batch.mapping),
+        hidden=empty,
     )
     if request.method == "POST" and form.is_valid():
-        services.import_set_mapping(batch=batch, mapping=form.mapping())
+        services.import_set_mapping(batch=batch, mapping=form.mapping(), header=sample.header)
         return redirect("clients:import-preview", pk=batch.pk)
     columns = [
         (
@@ -70,12 +74,15 @@ def map_columns(request: OrgRequest, pk: int) -> HttpResponse:
             [record.cells[index] for record in sample.records if index < len(record.cells)],
         )
         for index in range(len(sample.header))
+        if index not in empty
     ]
     context = {
         "batch": batch,
         "form": form,
         "columns": columns,
         "delimiter": importing.DELIMITERS.get(batch.delimiter),
+        "empty_names": [sample.header[index].strip() or f"column {index + 1}" for index in sorted(empty)],
+        "layout": selectors.import_layout(org=request.org, header=sample.header),
     }
     return render(request, "clients/import_map.html", context, status=400 if form.errors else 200)
 
@@ -111,7 +118,10 @@ def preview(request: OrgRequest, pk: int) -> HttpResponse:
         "problems": result.problems[:PROBLEMS_SHOWN],
         "problems_by_field": importing.problems_by_field(result.problems),
         "skipped": result.skipped[:SKIPPED_SHOWN],
-        "sample": [(row, result.describe(row)) for row in result.sample],
+        "sample": [
+            (row, [row.shown.get(f.key, "") for f in result.fields], result.describe(row))
+            for row in result.sample
+        ],
         "client_form": client_form,
         "cards_without_org": sum(1 for p in result.problems if p.message == importing.NO_ORGANIZATION),
     }
@@ -138,8 +148,9 @@ def commit(request: OrgRequest, pk: int) -> HttpResponse:
     batch = get_for_org(ImportBatch, request.org, pk=pk)
     if request.method != "POST":
         return redirect("clients:import-preview", pk=batch.pk)
+    good_rows_only = request.POST.get("good_rows") == "1"
     try:
-        stats = services.import_commit(batch=batch, user=request.user)
+        stats = services.import_commit(batch=batch, user=request.user, good_rows_only=good_rows_only)
     except services.ImportNotPossible as error:
         if error.already_committed:
             messages.info(request, "This file was already imported; nothing was imported twice.")
@@ -150,4 +161,35 @@ def commit(request: OrgRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Nothing was imported: {error.message}")
         return redirect("clients:import-preview", pk=batch.pk)
     messages.success(request, importing.summary_message(stats))
+    if stats.get("left_out"):
+        return redirect("clients:import-preview", pk=batch.pk)  # where the rows left out are downloaded
     return redirect("clients:list")
+
+
+@org_required
+def left_out_csv(request: OrgRequest, pk: int) -> HttpResponse:
+    """The rows an import of the good rows left out, with the reason for each, as a CSV file."""
+    batch = get_for_org(ImportBatch, request.org, pk=pk)
+    if not batch.rejected_csv:
+        return redirect("clients:import-preview", pk=batch.pk)
+    response = HttpResponse(batch.rejected_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-not-imported.csv"'
+    return response
+
+
+@org_required
+def undo(request: OrgRequest, pk: int) -> HttpResponse:
+    """Undo an import whose rows nobody has touched since (POST); the page says what stops it otherwise."""
+    batch = get_for_org(ImportBatch, request.org, pk=pk)
+    if request.method != "POST":
+        return redirect("clients:import-preview", pk=batch.pk)
+    try:
+        removed = services.import_undo(batch=batch, user=request.user)
+    except services.UndoRefused as error:
+        messages.error(request, error.message)
+        return redirect("clients:import-preview", pk=batch.pk)
+    messages.success(
+        request,
+        f"The import of {batch.filename} is undone: {removed:,} row{'' if removed == 1 else 's'} removed.",
+    )
+    return redirect("clients:import-preview", pk=batch.pk)
