@@ -205,6 +205,7 @@ PUBLIC_URLS = {
     "login",
     "logout",
     "healthz",
+    "favicon",
     "accept-invitation",
     "invite",
     "exits:feed",

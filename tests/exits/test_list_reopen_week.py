@@ -4,6 +4,7 @@ confirmation, reopening a cancelled exit, and ticking steps off from This week."
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -172,3 +173,15 @@ def test_it_checks_ownership(web_charlie, acme_exit, name):
     assert acme_exit.is_running
     page = web_charlie.get(reverse("exits:list"), {"q": "acme"}).content.decode()
     assert "Acme Corp" not in page
+
+
+def test_a_paid_invoice_reads_as_done_without_strikethrough(web_alice, acme_exit, alice):
+    item = acme_exit.readiness_items.get(kind="invoice")
+    services.item_set_done(item=item, user=alice, done=True)
+    page = web_alice.get(reverse("exits:detail", args=[acme_exit.pk])).content.decode()
+    mark = '<span class="done-mark" aria-hidden="true">✓</span>'
+    assert f"{mark} Invoice: <strong>Invoice 2026-014</strong> — paid" in page
+    assert "Unpaid invoice: <strong>Invoice 2026-014" not in page
+    assert "Open deliverable: <strong>Final design files</strong>" in page
+    css = (Path(__file__).resolve().parents[2] / "src/goodterms/static/css/goodterms.css").read_text()
+    assert "line-through" not in css
