@@ -75,7 +75,8 @@ def test_a_bad_template_is_refused_with_its_lines_and_nothing_is_saved(web_alice
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
     response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": "Hi\n\n{% if first_name %}\nno end"})
-    assert "not a valid template" in response.content.decode()
+    html = response.content.decode()
+    assert "Body, line 3</strong>: `{% if first_name %}` — a {% if %} is never closed" in html
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
 
