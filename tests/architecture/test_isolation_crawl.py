@@ -150,6 +150,7 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "exits:detail": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:edit": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:cancel": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "exits:reopen": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:switch-playbook": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:override": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "exits:item-add": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
@@ -206,6 +207,7 @@ PUBLIC_URLS = {
     "login",
     "logout",
     "healthz",
+    "favicon",
     "accept-invitation",
     "invite",
     "exits:feed",

@@ -120,7 +120,7 @@ def test_a_restore_holds_what_was_waiting_to_be_sent(goodterms, tmp_path):
     snapshot = tmp_path / "pending.sqlite3"
     goodterms("backup", str(snapshot))
     out = goodterms("restore", str(snapshot), "--yes").stdout
-    assert "3 message(s) that were waiting to be sent are held" in out
+    assert "3 messages waiting to be sent are held" in out
     states = goodterms("manage", "shell", "-c", SHELL_STATES).stdout.strip().splitlines()[-1]
     assert states == (
         "[('draft', 'draft'), ('held', 'held'), ('queued', 'held'), ('sending', 'held'), ('sent', 'sent')] 0"

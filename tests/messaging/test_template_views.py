@@ -75,7 +75,8 @@ def test_a_bad_template_is_refused_with_its_lines_and_nothing_is_saved(web_alice
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
     response = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": "Hi\n\n{% if first_name %}\nno end"})
-    assert "not a valid template" in response.content.decode()
+    html = response.content.decode()
+    assert "Body, line 3</strong>: `{% if first_name %}` — a {% if %} is never closed" in html
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
 
 
@@ -100,14 +101,30 @@ def test_a_member_may_look_but_not_change(web_bob, org_a):
     assert reset.status_code == 403
 
 
-def test_reset_goes_back_to_the_default(web_alice, org_a):
+def test_reset_asks_first_goes_back_to_the_default_and_can_be_undone(web_alice, org_a):
     web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
     assert template_for(org=org_a, kind="goodbye")[2] is False
-    response = web_alice.post(reverse("messaging:template-reset", args=["goodbye"]))
-    assert response.status_code == 302
+    edit = web_alice.get(GOODBYE).content.decode()
+    url = reverse("messaging:template-reset", args=["goodbye"])
+    assert f'href="{url}">Go back to goodterms\' default…</a>' in edit.replace("&#x27;", "'")
+    ask = web_alice.get(url)
+    assert ask.status_code == 200 and "Go back to the default goodbye template?" in ask.content.decode()
+    assert MessageTemplate.objects.filter(organization=org_a).exists()  # the GET wrote nothing
+    response = web_alice.post(url)
+    assert response.status_code == 200
     assert not MessageTemplate.objects.filter(organization=org_a).exists()
     assert template_for(org=org_a, kind="goodbye") == (*templating.default_template("goodbye"), True)
-    assert web_alice.get(reverse("messaging:template-reset", args=["goodbye"])).status_code == 405
+    html = response.content.decode()
+    assert "Undo: put my version back" in html
+    # The undo posts the previous text to the editor, which saves it again.
+    undo = web_alice.post(GOODBYE, {"subject": OWN_SUBJECT, "body": OWN_BODY, "action": "save"})
+    assert undo.status_code == 302
+    assert template_for(org=org_a, kind="goodbye")[:2] == (OWN_SUBJECT, OWN_BODY)
+    assert 'name="subject" value="' in html
+    # Already the default: nothing to confirm.
+    web_alice.post(url)
+    again = web_alice.get(url)
+    assert again.status_code == 302
 
 
 def test_an_unknown_kind_is_404(web_alice):

@@ -153,7 +153,11 @@ def test_a_syntax_error_gives_its_line():
     assert len(problems) == 1
     part, line, message = problems[0]
     assert part == "body" and line is not None and line >= 4
-    assert "not a valid template" in message
+    assert (
+        message
+        == "`{% if first_name %}` — a {% if %} is never closed: add {% endif %} where the part it covers ends"
+    )
+    assert line == 4  # the {% if %}'s own line, not the end of the text where Jinja noticed
     problems = problems_of("Hi,\n\n{{ first_name ")
     assert [(part, line) for part, line, _ in problems] == [("body", 3)]
 
@@ -234,10 +238,10 @@ def test_a_default_template_must_start_with_a_subject_line(tmp_path):
     with pytest.raises(FileProblemsError, match=r"goodbye.txt:2: "):
         templating.read_template_file("goodbye", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Subject: Hi {{ first_name }}\n\nLine one\n{{ oops }}\n")
-    with pytest.raises(FileProblemsError, match=r"goodbye.txt:4: unknown field 'oops'"):
+    with pytest.raises(FileProblemsError, match=r"goodbye.txt:4: `\{\{ oops \}\}` — unknown field 'oops'"):
         templating.read_template_file("goodbye", tmp_path)
     (tmp_path / "goodbye.txt").write_text("Subject: Hi {{ nick }}\n\nLine one\n")
-    with pytest.raises(FileProblemsError, match=r"goodbye.txt:1: unknown field 'nick'"):
+    with pytest.raises(FileProblemsError, match=r"goodbye.txt:1: `\{\{ nick \}\}` — unknown field 'nick'"):
         templating.read_template_file("goodbye", tmp_path)
 
 
@@ -254,3 +258,37 @@ def test_deep_nesting_is_a_problem_not_a_crash():
 def test_an_unknown_kind_has_no_default():
     with pytest.raises(ValueError, match="unknown kind of message 'farewell'"):
         templating.default_template("farewell")
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (
+            "Hi,\n\nThanks {{ client.nmae }} and {{ first_name }}.",
+            3,
+            "`{{ client.nmae }}` — reading .nmae is not allowed: there is no field called client.nmae; "
+            "did you mean {{ client }}?",
+        ),
+        (
+            "Hi {{ first_name }},\n\nA line.\n{{ frist_name }} again",
+            4,
+            "`{{ frist_name }}` — unknown field 'frist_name': there is no field called frist_name; "
+            "did you mean first_name?",
+        ),
+        ("a\nb\nc\nd\n{% if first_name %}\nx\ny\nz", 5, "`{% if first_name %}` — a {% if %} is never closed"),
+        (
+            "{% if first_name %}\n{% if company %}x{% endif %}\nmore\n",
+            1,
+            "`{% if first_name %}` — a {% if %} is never closed",
+        ),
+        ("x\n\n{% endif %}\nend", 3, "`{% endif %}` — an {% endif %} with no {% if %} before it"),
+        ("x\n{% else %}\nend", 2, "`{% else %}` — an {% else %} with no {% if %} before it"),
+        ("Hi,\n\n{{ first_name ", 3, "a {{ is never closed: end the field with }}"),
+    ],
+)
+def test_problems_are_in_plain_words_at_the_right_line(body, line, message):
+    problems = problems_of(body)
+    assert len(problems) == 1, problems
+    part, got_line, got = problems[0]
+    assert (part, got_line) == ("body", line)
+    assert got.startswith(message) or message in got, got

@@ -1,4 +1,3 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from goodterms.accounts.views import account, invitations, members, security, settings, setup, signin
@@ -6,8 +5,9 @@ from goodterms.accounts.views import account, invitations, members, security, se
 urlpatterns = [
     path("setup/", setup.setup, name="setup"),
     path("login/", signin.SignInView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("logout/", signin.SignOutView.as_view(), name="logout"),
     path("healthz", signin.healthz, name="healthz"),
+    path("favicon.ico", signin.favicon, name="favicon"),
     path("members/", members.members, name="members"),
     path("members/invite/", members.invite, name="invite"),
     path("members/invitations/<int:pk>/revoke/", members.revoke_invitation, name="revoke-invitation"),

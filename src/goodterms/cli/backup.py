@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from goodterms.lib import words
+
 PG_ADVICE = """goodterms backup writes SQLite snapshots. For PostgreSQL use its own tools:
   pg_dump --format=custom --file=goodterms.dump "$DATABASE_URL"
 and to restore into an empty database, with goodterms stopped:
@@ -115,7 +117,8 @@ def hold_pending() -> int:
     counts = hold_pending_after_restore()
     if counts["held"] or counts["uncertain"]:
         print(
-            f"goodterms: {counts['held']} message(s) that were waiting to be sent are held, and "
+            f"goodterms: {words.plural(counts['held'], 'message')} waiting to be sent "
+            f"{'is' if counts['held'] == 1 else 'are'} held, and "
             f"{counts['uncertain']} marked uncertain: nothing is sent again until you say so on its page"
         )
     else:

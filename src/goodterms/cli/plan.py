@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TextIO
 
+from goodterms.lib import words
 from goodterms.playbook import (
     SITUATIONS,
     Contact,
@@ -189,7 +190,7 @@ def write_text(result: Plan, playbook: Playbook, facts: ExitFacts, today: date, 
     summary = {status: sum(step.status == status for step in result.steps) for status in ("done", "overdue")}
     print(file=out)
     print(
-        f"{len(result.steps)} steps: {summary['done']} done, {summary['overdue']} overdue.",
+        f"{words.plural(len(result.steps), 'step')}: {summary['done']} done, {summary['overdue']} overdue.",
         file=out,
     )
 
@@ -260,7 +261,10 @@ def playbooks_main(files: Sequence[str]) -> int:
         width = max(len(playbook_id) for playbook_id in shipped) + 2
         for playbook_id in SITUATIONS:
             playbook = shipped[playbook_id]
-            print(f"{playbook.id:<{width}}{playbook.title} ({len(playbook.steps)} steps)", file=out)
+            print(
+                f"{playbook.id:<{width}}{playbook.title} ({words.plural(len(playbook.steps), 'step')})",
+                file=out,
+            )
             _wrapped(playbook.description, width, out)
         return 0
     status = 0
@@ -271,5 +275,5 @@ def playbooks_main(files: Sequence[str]) -> int:
             print(error, file=out)
             status = 1
             continue
-        print(f"{path}: ok ({playbook.id}, {len(playbook.steps)} steps)", file=out)
+        print(f"{path}: ok ({playbook.id}, {words.plural(len(playbook.steps), 'step')})", file=out)
     return status

@@ -194,6 +194,11 @@ class ReadinessItem(OrgOwned):
     def done_label(self) -> str:
         return "paid" if self.kind == self.Kind.INVOICE else "delivered"
 
+    @property
+    def noun(self) -> str:
+        """ "Invoice", "Deliverable": what it is once done ("Unpaid invoice — paid" says two things)."""
+        return "Invoice" if self.kind == self.Kind.INVOICE else "Deliverable"
+
 
 class ExitEvent(OrgOwned):
     """The exit's record: what happened, when and by whom. Overrides and notes stay here for good."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from goodterms import playbook
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
+from goodterms.lib import words
 from goodterms.lib.vocabulary import WRITTEN_KINDS, Channel, MessageKind, Phase
 
 
@@ -102,8 +103,10 @@ def _goodbyes(steps: Sequence[ExitStep], contact_count: int) -> Point:
             practice, False, "No contacts yet: add the people you worked with to say goodbye to each."
         )
     if done == len(goodbyes):
-        return Point(practice, True, f"All {done} contacts got their own goodbye.")
-    return Point(practice, False, f"{done} of {len(goodbyes)} contacts said goodbye to so far.")
+        return Point(practice, True, f"{words.every(done, 'contact').capitalize()} got their own goodbye.")
+    return Point(
+        practice, False, f"{done} of {words.plural(len(goodbyes), 'contact')} said goodbye to so far."
+    )
 
 
 def _feedback(steps: Sequence[ExitStep]) -> Point:
@@ -119,13 +122,40 @@ def _readiness(exit_: Exit, items: Sequence[ReadinessItem]) -> Point:
     open_items = [i for i in items if i.done_at is None]
     if exit_.readiness_override and open_items:
         return Point(
-            practice, False, f"Overridden with {len(open_items)} item(s) open: {exit_.readiness_override}"
+            practice,
+            False,
+            f"Overridden with {words.plural(len(open_items), 'item')} open: {exit_.readiness_override}",
         )
     if open_items:
-        return Point(practice, False, f"{len(open_items)} deliverable(s) or invoice(s) still open.")
+        return Point(practice, False, f"{_items_phrase(open_items)} still open.")
     if not items:
         return Point(practice, True, "Nothing was left open.")
-    return Point(practice, True, f"All {len(items)} deliverables and invoices are done.")
+    return Point(practice, True, f"{_all_done(items)}.")
+
+
+def _counts(items: Sequence[ReadinessItem]) -> tuple[int, int]:
+    deliverables = sum(1 for item in items if item.kind == ReadinessItem.Kind.DELIVERABLE)
+    return deliverables, len(items) - deliverables
+
+
+def _items_phrase(items: Sequence[ReadinessItem]) -> str:
+    """'1 deliverable and 2 invoices', '3 invoices': what is in a list of checklist items."""
+    deliverables, invoices = _counts(items)
+    parts = [words.plural(deliverables, "deliverable")] if deliverables else []
+    parts += [words.plural(invoices, "invoice")] if invoices else []
+    return " and ".join(parts)
+
+
+def _all_done(items: Sequence[ReadinessItem]) -> str:
+    """'The invoice is paid', 'Both deliverables are delivered', 'All 3 items are done'."""
+    deliverables, invoices = _counts(items)
+    if not invoices:
+        verb = "is delivered" if deliverables == 1 else "are delivered"
+        return f"{words.every(deliverables, 'deliverable').capitalize()} {verb}"
+    if not deliverables:
+        verb = "is paid" if invoices == 1 else "are paid"
+        return f"{words.every(invoices, 'invoice').capitalize()} {verb}"
+    return f"{words.every(len(items), 'item').capitalize()} are done: {_items_phrase(items)}"
 
 
 def _aftercare(steps: Sequence[ExitStep]) -> Point:
@@ -133,5 +163,7 @@ def _aftercare(steps: Sequence[ExitStep]) -> Point:
     aftercare = [s for s in steps if s.phase == Phase.AFTERCARE]
     if aftercare:
         first = min(s.due for s in aftercare)
-        return Point(practice, True, f"{len(aftercare)} aftercare step(s), the first on {first}.")
+        return Point(
+            practice, True, f"{words.plural(len(aftercare), 'aftercare step')}, the first on {first}."
+        )
     return Point(practice, False, "No keep-in-touch or referral step is planned.")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db import models
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -87,16 +88,87 @@ def week_end(today: date) -> date:
     return today + timedelta(days=6)
 
 
-def exit_list(*, org: Organization, state: str = Exit.State.RUNNING) -> QuerySet[Exit]:
+class ListTab(models.TextChoices):
+    """The exits list's tabs. Each exit is in exactly one: running until its last day, ended after it,
+    or cancelled (whatever its dates)."""
+
+    RUNNING = "running", "Running"
+    ENDED = "ended", "Ended"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def _tab_filter(tab: str, today: date) -> Q:
+    if tab == ListTab.CANCELLED:
+        return Q(state=Exit.State.CANCELLED)
+    if tab == ListTab.ENDED:
+        return Q(state=Exit.State.RUNNING, end_date__lt=today)
+    return Q(state=Exit.State.RUNNING, end_date__gte=today)
+
+
+def _search_filter(org: Organization, q: str) -> Q:
+    """A client's name, or the name of one of its contacts, containing `q`."""
+    people = scoped(Contact, org).filter(name__icontains=q).values("client_id")
+    return Q(client__name__icontains=q) | Q(client_id__in=people)
+
+
+def exit_list(
+    *, org: Organization, tab: str = ListTab.RUNNING, q: str = "", today: date | None = None
+) -> QuerySet[Exit]:
+    today = today or timezone.localdate()
+    exits = scoped(Exit, org).filter(_tab_filter(tab, today))
+    if q:
+        exits = exits.filter(_search_filter(org, q))
+    # Running: the soonest last day first; ended and cancelled: the latest first.
+    order = ("end_date", "pk") if tab == ListTab.RUNNING else ("-end_date", "-pk")
     return (
-        scoped(Exit, org)
-        .filter(state=state)
-        .select_related("client", "owner")
+        exits.select_related("client", "owner", "organization")
         # Correlated counts, computed for the rows of one page only, instead of a join and GROUP BY over
         # every step of every exit.
         .annotate(steps_total=_step_count(), steps_done=_step_count(done_on__isnull=False))
-        .order_by("end_date", "pk")
+        .order_by(*order)
     )
+
+
+def exit_tab_counts(*, org: Organization, q: str = "", today: date | None = None) -> dict[str, int]:
+    """How many exits each tab holds (for the same search), from one query."""
+    today = today or timezone.localdate()
+    exits = scoped(Exit, org)
+    if q:
+        exits = exits.filter(_search_filter(org, q))
+    counts = exits.aggregate(**{tab: Count("pk", filter=_tab_filter(tab, today)) for tab in ListTab.values})
+    return {tab: int(counts[tab] or 0) for tab in ListTab.values}
+
+
+def exit_scores(*, exits: Sequence[Exit]) -> dict[int, scoring.Score]:
+    """The graceful-exit score of each exit of a page, from three queries for the whole page."""
+    if not exits:
+        return {}
+    org = exits[0].organization
+    ids = [exit_.pk for exit_ in exits]
+    steps: dict[int, list[ExitStep]] = {pk: [] for pk in ids}
+    for step in scoped(ExitStep, org).filter(exit__in=ids).order_by("due", "position"):
+        steps[step.exit_id].append(step)
+    items: dict[int, list[ReadinessItem]] = {pk: [] for pk in ids}
+    for item in scoped(ReadinessItem, org).filter(exit__in=ids):
+        items[item.exit_id].append(item)
+    clients = {exit_.client_id for exit_ in exits}
+    people = dict(
+        scoped(Contact, org)
+        .filter(client__in=clients)
+        .order_by()
+        .values("client")
+        .annotate(n=Count("pk"))
+        .values_list("client", "n")
+    )
+    return {
+        exit_.pk: scoring.score(exit_, steps[exit_.pk], items[exit_.pk], people.get(exit_.client_id, 0))
+        for exit_ in exits
+    }
+
+
+def playbook_titles() -> dict[str, str]:
+    """Each playbook's title by its id, for pages that list exits."""
+    return {book_id: book.title for book_id, book in playbook.default_playbooks().items()}
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,39 @@ def exit_cancel(*, exit_: Exit, user: User, reason: str = "") -> None:
         )
 
 
+def exit_reopen(*, exit_: Exit, user: User) -> playbook.Plan:
+    """Undo a cancellation: the exit runs again, planned from today with the steps done before kept, and the
+    client is ending again. Refused while the client has another running exit or is archived."""
+    if exit_.is_running:
+        raise ExitNotPossible("This exit is already running.")
+    client = exit_.client
+    if client.archived_at is not None:
+        raise ExitNotPossible(f"{client.name} is archived. Restore the client first, then reopen the exit.")
+    other = selectors.running_exit_for(org=exit_.organization, client_id=client.pk)
+    if other is not None:
+        raise ExitNotPossible(
+            f"{client.name} already has a running exit (ending {dates.describe_day(other.end_date)}). "
+            "Cancel that one first if this is the one to go on with."
+        )
+    try:
+        with transaction.atomic():
+            claimed = (
+                scoped(Exit, exit_.organization)
+                .filter(pk=exit_.pk, state=Exit.State.CANCELLED)
+                .update(state=Exit.State.RUNNING, cancelled_at=None)
+            )
+            if not claimed:
+                raise ExitNotPossible("This exit is already running.")
+            exit_.state, exit_.cancelled_at = Exit.State.RUNNING, None
+            result = exit_replan(exit_=exit_)
+            _set_client_status(client, Client.Status.ENDING)
+            client_statuses_follow(client_ids=[client.pk])  # its last day may be past already
+            _record(exit_, user, "Exit reopened; the plan is made again and steps already done stay done.")
+    except IntegrityError:  # another exit started for this client at the same moment
+        raise ExitNotPossible(f"{client.name} already has a running exit.") from None
+    return result
+
+
 def step_done(*, step: ExitStep, user: User, note: str = "", on: date | None = None, how: str = "") -> None:
     """Tick a step off, with an optional note (how the call went). A locked step cannot be ticked. `how`:
     the channel it was done by, when not the planned one (a goodbye said on the phone)."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", exits.exit_detail, name="detail"),
     path("<int:pk>/edit/", exits.exit_edit, name="edit"),
     path("<int:pk>/cancel/", exits.exit_cancel, name="cancel"),
+    path("<int:pk>/reopen/", exits.exit_reopen, name="reopen"),
     path("<int:pk>/playbook/", playbooks.switch, name="switch-playbook"),
     path("playbook-suggestion/", playbooks.suggestion, name="playbook-suggestion"),
     path("<int:pk>/steps/<int:step_pk>/done/", steps.step_done, name="step-done"),

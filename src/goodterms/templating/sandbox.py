@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -126,24 +127,111 @@ def check_template(subject_source: str, body_source: str) -> list[Problem]:
 def _check_source(part: Part, source: str) -> list[Problem]:
     try:
         tree = _parse(source)
-        checker = _Checker(part)
+        checker = _Checker(part, source)
         checker.statements(tree.body, frozenset())
     except TemplateSyntaxError as error:
-        return [Problem(part, error.lineno, f"not a valid template: {error.message}")]
+        return [_syntax_problem(part, source, error)]
     except RecursionError:  # thousands of nested brackets or blocks: refused, not a server error
         return [Problem(part, None, "the template is nested too deeply")]
     return checker.problems
 
 
+def _syntax_problem(part: Part, source: str, error: TemplateSyntaxError) -> Problem:
+    """A template Jinja cannot read, in plain words, at the line where the user must look. Jinja reports an
+    {% if %} that is never closed at the end of the text; the line that needs fixing is the {% if %}'s."""
+    blocks = _unbalanced_blocks(source)
+    if blocks is not None:
+        line, tag, message = blocks
+        return Problem(part, line, _quote(source, line, tag) + message)
+    where: int | None = error.lineno or None
+    text = _line(source, where)
+    quoted = f"`{text}` — " if text else ""
+    if "{{" in text and "}}" not in text:
+        return Problem(part, where, f"{quoted}a {{{{ is never closed: end the field with }}}}")
+    if "{%" in text and "%}" not in text:
+        return Problem(part, where, f"{quoted}a {{% is never closed: end the tag with %}}")
+    return Problem(
+        part,
+        where,
+        f"{quoted}goodterms cannot read this line as a template: write a field as {{{{ first_name }}}} "
+        f"and a condition as {{% if field %}} … {{% endif %}} (Jinja says: {error.message or 'no reason'})",
+    )
+
+
+def _unbalanced_blocks(source: str) -> tuple[int, str, str] | None:
+    """The first {% if %} never closed, or an {% endif %} / {% else %} with no {% if %} open, from the tags
+    alone; None when the tags balance (the problem is elsewhere) or the text cannot even be split."""
+    opened: list[int] = []
+    expect_name = False
+    try:
+        for lineno, kind, value in environment().lex(source):
+            if kind == "block_begin":
+                expect_name = True
+                continue
+            if kind == "whitespace" or not expect_name:
+                continue
+            expect_name = False
+            if kind != "name":
+                continue
+            if value == "if":
+                opened.append(lineno)
+            elif value in ("elif", "else") and not opened:
+                return lineno, value, f"an {{% {value} %}} with no {{% if %}} before it"
+            elif value == "endif":
+                if not opened:
+                    return (
+                        lineno,
+                        value,
+                        "an {% endif %} with no {% if %} before it: remove it, or add the {% if %}",
+                    )
+                opened.pop()
+    except TemplateSyntaxError:
+        return None
+    if opened:
+        return opened[0], "if", "a {% if %} is never closed: add {% endif %} where the part it covers ends"
+    return None
+
+
+def _quote(source: str, line: int | None, words: str) -> str:
+    """ "`{{ client.nmae }}` — ": the {{ … }} or {% … %} of the line that uses `words`, to start a message."""
+    text = _line(source, line)
+    if not text:
+        return ""
+    tags = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text)
+    for tag in tags:
+        if words and re.search(rf"\b{re.escape(words)}\b", tag):
+            return f"`{tag}` — "
+    return f"`{tags[0]}` — " if len(tags) == 1 else f"`{text}` — "
+
+
+def _line(source: str, line: int | None) -> str:
+    lines = source.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1].strip()
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _suggest(name: str) -> str:
+    """'; did you mean first_name?' for a name close to a field's, or nothing."""
+    close = difflib.get_close_matches(name, list(FIELDS), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else f"; the fields are: {', '.join(FIELDS)}"
+
+
 class _Checker:
     """Walks a parsed template and notes everything outside the small language described at the top."""
 
-    def __init__(self, part: Part) -> None:
+    def __init__(self, part: Part, source: str = "") -> None:
         self.part = part
+        self.source = source
         self.problems: list[Problem] = []
 
-    def add(self, node: nodes.Node, message: str) -> None:
-        self.problems.append(Problem(self.part, node.lineno, message))
+    def add(self, node: nodes.Node, message: str, words: str = "") -> None:
+        """A problem at the node's line; `words` (a name the node uses) picks the {{ … }} or {% … %} of
+        that line to quote, so the user sees which part of the line is meant."""
+        self.problems.append(
+            Problem(self.part, node.lineno, _quote(self.source, node.lineno, words) + message)
+        )
 
     def statements(self, body: Iterable[nodes.Node], guarded: frozenset[str], depth: int = 0) -> None:
         for node in body:
@@ -180,7 +268,8 @@ class _Checker:
             if node.node is not None:
                 self.output(node.node, guarded)
         elif isinstance(node, nodes.Getattr):
-            self.add(node, f"reading .{node.attr} is not allowed: use a field's name alone, like {ALONE}")
+            base = node.node.name if isinstance(node.node, nodes.Name) else ""
+            self.add(node, _dotted(base, node.attr), words=node.attr)
         elif isinstance(node, nodes.Getitem):
             self.add(node, f"indexing with [ ] is not allowed: use a field's name alone, like {ALONE}")
         elif isinstance(node, nodes.Call):
@@ -203,8 +292,29 @@ class _Checker:
     def known(self, node: nodes.Name) -> bool:
         if node.name in FIELDS:
             return True
-        self.add(node, f"unknown field {node.name!r}; the fields are: {', '.join(FIELDS)}")
+        self.add(
+            node,
+            f"unknown field {node.name!r}: there is no field called {node.name}{_suggest(node.name)}",
+            words=node.name,
+        )
         return False
+
+
+def _dotted(base: str, attr: str) -> str:
+    """`{{ client.nmae }}`: fields have no parts after a dot; propose the field the user most likely meant."""
+    said = f"{base}.{attr}" if base else f".{attr}"
+    candidates = [f"{base}_{attr}", attr, base] if base else [attr]
+    for candidate in candidates:
+        close = difflib.get_close_matches(candidate, list(FIELDS), n=1, cutoff=0.75)
+        if close:
+            return (
+                f"reading .{attr} is not allowed: there is no field called {said}; "
+                f"did you mean {{{{ {close[0]} }}}}?"
+            )
+    return (
+        f"reading .{attr} is not allowed: there is no field called {said}; "
+        f"use a field's name alone, like {ALONE}"
+    )
 
 
 def _tested(test: nodes.Node) -> frozenset[str]:

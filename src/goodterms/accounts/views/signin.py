@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,6 +13,24 @@ from django.views.decorators.http import require_http_methods
 from goodterms.accounts import ratelimit, selectors, services
 from goodterms.accounts.forms import PasswordResetForm, PasswordResetRequestForm, ThrottledLoginForm
 from goodterms.accounts.securitylog import bad_token
+
+FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.ico"
+
+
+@require_http_methods(["GET", "HEAD"])
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, where browsers and feed readers look before they read any page's <link rel=icon>."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    return response
+
+
+class SignOutView(LogoutView):
+    """Sign out (POST only, as Django's view), and say so on the sign-in page it leads to."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You are signed out.")  # stored in the new, anonymous session
+        return response
 
 
 class SignInView(LoginView):

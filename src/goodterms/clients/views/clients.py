@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.orgscope import get_for_org
@@ -72,13 +71,22 @@ def client_edit(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @org_required
-@require_POST
 def client_archive(request: OrgRequest, pk: int) -> HttpResponse:
+    """GET: what archiving does, and the confirmation (it works without JavaScript); POST: archive, or with
+    `undo` restore (the undo the archived client's page offers)."""
     client = get_for_org(Client, request.org, pk=pk)
+    if request.method != "POST":
+        if client.archived_at is not None:
+            return redirect("clients:detail", pk=client.pk)
+        return render(request, "clients/client_archive.html", {"client": client})
     if request.POST.get("undo") == "1":
         services.client_unarchive(client=client)
         messages.success(request, f"{client.name} is back in your client list.")
     else:
         services.client_archive(client=client)
-        messages.success(request, f"{client.name} is archived. Find it under “Archived” in the client list.")
+        messages.success(
+            request,
+            f"{client.name} is archived. Find it under “Archived” in the client list; "
+            "“Restore” below undoes it.",
+        )
     return redirect("clients:detail", pk=client.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -27,15 +29,41 @@ from goodterms.exits.forms import (
 from goodterms.exits.models import Exit
 from goodterms.exits.views.base import exit_for
 
+SEARCH_MAX = 200
+
 
 @org_required
 def exit_list(request: OrgRequest) -> HttpResponse:
-    state = request.GET.get("state", Exit.State.RUNNING)
-    if state not in Exit.State.values:
-        state = Exit.State.RUNNING
-    exits = selectors.exit_list(org=request.org, state=state)
+    tab = request.GET.get("state", selectors.ListTab.RUNNING)
+    if tab not in selectors.ListTab.values:
+        tab = selectors.ListTab.RUNNING
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    today = timezone.localdate()
+    exits = selectors.exit_list(org=request.org, tab=tab, q=q, today=today)
     page = Paginator(exits, selectors.EXITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "exits": page.object_list, "state": state, "states": Exit.State.choices}
+    shown = list(page.object_list)
+    scores = selectors.exit_scores(exits=shown)
+    titles = selectors.playbook_titles()
+    rows = [
+        {
+            "exit": exit_,
+            "playbook": titles.get(exit_.playbook_id, exit_.playbook_id),
+            "score": scores[exit_.pk],
+        }
+        for exit_ in shown
+    ]
+    counts = selectors.exit_tab_counts(org=request.org, q=q, today=today)
+    context = {
+        "page": page,
+        "rows": rows,
+        "state": tab,
+        "state_label": selectors.ListTab(tab).label,
+        "tabs": [(value, label, counts[value]) for value, label in selectors.ListTab.choices],
+        "q": q,
+        "search_query": urlencode({"q": q}) if q else "",
+        "query": urlencode({"state": tab, **({"q": q} if q else {})}),
+        "any_exit": any(counts.values()) or bool(q),
+    }
     return render(request, "exits/exit_list.html", context)
 
 
@@ -107,7 +135,6 @@ def exit_detail(request: OrgRequest, pk: int) -> HttpResponse:
         "done_form": StepDoneForm(initial={"done_on": today}),
         "item_form": ItemForm(),
         "override_form": OverrideForm(auto_id="override_%s"),
-        "cancel_form": CancelForm(auto_id="cancel_%s"),
         "switch_form": SwitchPlaybookForm(auto_id="switch_%s", initial={"playbook": exit_.playbook_id}),
         "suggestion": selectors.playbook_suggested_for(exit_=exit_),
         "readiness_passed": selectors.readiness_passed(exit_=exit_, items=page.items),
@@ -136,15 +163,37 @@ def exit_edit(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @org_required
-@require_POST
 def exit_cancel(request: OrgRequest, pk: int) -> HttpResponse:
+    """GET: what cancelling does, and the confirmation (it works without JavaScript); POST: cancel."""
     exit_ = exit_for(request, pk)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not exit_.is_running:
+        messages.info(request, "This exit is already cancelled.")
+        return redirect("exits:detail", pk=exit_.pk)
+    form = CancelForm(request.POST or None, auto_id="cancel_%s")
+    if request.method == "POST":
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            services.exit_cancel(exit_=exit_, user=request.user, reason=reason)
+        except services.ExitNotPossible as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                f"The exit is cancelled. {exit_.client.name} is an active client again. "
+                "Changed your mind? “Reopen the exit” below undoes it.",
+            )
+        return redirect("exits:detail", pk=exit_.pk)
+    return render(request, "exits/exit_cancel.html", {"exit": exit_, "form": form})
+
+
+@org_required
+@require_POST
+def exit_reopen(request: OrgRequest, pk: int) -> HttpResponse:
+    exit_ = exit_for(request, pk)
     try:
-        services.exit_cancel(exit_=exit_, user=request.user, reason=reason)
+        services.exit_reopen(exit_=exit_, user=request.user)
     except services.ExitNotPossible as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"The exit is cancelled. {exit_.client.name} is an active client again.")
+        messages.success(request, f"The exit from {exit_.client.name} runs again, planned from today.")
     return redirect("exits:detail", pk=exit_.pk)

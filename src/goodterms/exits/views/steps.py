@@ -19,9 +19,11 @@ from goodterms.exits.views.base import exit_url, step_for
 def step_done(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
     step = step_for(request, pk, step_pk)
     form = StepDoneForm(request.POST)
+    # Ticked off from This week: back there, where the next step is.
+    back = redirect("exits:dashboard") if request.POST.get("back") == "week" else None
     if not form.is_valid():
         messages.error(request, f"“{step.title}” was not ticked off: give the day it was done.")
-        return redirect("exits:detail", pk=pk)
+        return back or redirect("exits:detail", pk=pk)
     try:
         services.step_done(
             step=step, user=request.user, note=form.cleaned_data["note"], on=form.cleaned_data["done_on"]
@@ -30,7 +32,7 @@ def step_done(request: OrgRequest, pk: int, step_pk: int) -> HttpResponse:
         messages.error(request, refused.message)
     else:
         messages.success(request, f"Done: {step.title}.")
-    return redirect(exit_url(pk, f"step-{step.pk}"))
+    return back or redirect(exit_url(pk, f"step-{step.pk}"))
 
 
 @org_required

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from goodterms import templating
 from goodterms.accounts.decorators import OrgRequest, org_required, owner_required
@@ -70,13 +69,17 @@ def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
     return render(request, "messaging/template_edit.html", context)
 
 
-@require_POST
 @owner_required
 def template_reset(request: OrgRequest, kind: str) -> HttpResponse:
+    """GET: what going back to the default does, and the confirmation (it works without JavaScript); POST:
+    go back, then offer the undo: the previous text, in a form that saves it again."""
     kind = _kind(kind)
-    label = selectors.KIND_LABELS[kind].lower()
-    if services.template_reset(org=request.org, kind=kind):
-        messages.success(request, f"The {label} template is back to goodterms' default.")
-    else:
-        messages.info(request, f"The {label} template was already the default.")
-    return redirect("messaging:template-edit", kind=kind)
+    info = selectors.template_info(org=request.org, kind=kind)
+    label = info.label.lower()
+    if info.is_default:
+        messages.info(request, f"The {label} template is already goodterms' default.")
+        return redirect("messaging:template-edit", kind=kind)
+    if request.method != "POST":
+        return render(request, "messaging/template_reset.html", {"info": info})
+    services.template_reset(org=request.org, kind=kind)
+    return render(request, "messaging/template_reset_done.html", {"info": info})

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from goodterms.common.jobloop import job_named, run_jobs
+from goodterms.lib import words
 from goodterms.messaging import jobs
 
 
@@ -23,4 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         loop = run_jobs([job_named(jobs.JOBS, "send messages")], once=options["once"])
-        self.stdout.write(f"sendmessages: handled {loop.handled.get('send messages', 0)} outbox row(s)")
+        self.stdout.write(
+            f"sendmessages: handled {words.plural(loop.handled.get('send messages', 0), 'outbox row')}"
+        )
