@@ -108,3 +108,15 @@ def test_it_checks_ownership(web_charlie, acme_exit, visitor):
     assert web_charlie.post(f"/survey/invitations/{asked.invitation.pk}/withdraw/").status_code == 404
     assert across_orgs(SurveyLink).count() == 1
     assert visitor.get(asked.url).status_code == 200
+
+
+def test_a_persons_survey_is_in_their_data_and_goes_when_they_are_forgotten(acme_exit, web_alice):
+    asked = ask(acme_exit)
+    services.response_send(invitation=asked.invitation, answers={"worked": "Their words"}, consent=False)
+    contact = asked.invitation.contact
+    data = web_alice.get(f"/clients/{contact.client_id}/contacts/{contact.pk}/export.json")
+    assert data.status_code == 200 and "Their words" in data.content.decode()
+    from goodterms.clients import services as client_services
+
+    client_services.contact_delete(contact=contact)
+    assert not across_orgs(SurveyInvitation).exists()

@@ -337,3 +337,23 @@ def testimonials_consented(org: Organization, contact: Contact | None = None) ->
             )
         )
     return found
+
+
+def contact_data(*, org: Organization, contact: Contact) -> dict[str, Any]:
+    """Everything the survey keeps about one person, for "Their data" (clients' contact export)."""
+    rows = scoped(SurveyInvitation, org).filter(contact=contact).select_related("response").order_by("pk")
+    surveys = []
+    for row in rows:
+        response = row.response if row.has_response else None
+        surveys.append(
+            {
+                "exit": row.exit_id,
+                "status": row.status().value,
+                "questions": row.questions,
+                "saved_progress": row.progress,
+                "answers": response.answers if response else None,
+                "sent_at": response.submitted_at.isoformat() if response else None,
+                "quote_permission": response.consent_wording if response and response.may_quote else None,
+            }
+        )
+    return {"surveys": surveys}
