@@ -18,7 +18,7 @@ from goodterms.accounts.orgscope import scoped
 from goodterms.exits.models import Exit
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import MessageKind
-from goodterms.messaging import gate, outbox
+from goodterms.messaging import services as messaging_services
 from goodterms.messaging.models import Message
 from goodterms.survey import links, questions, selectors
 from goodterms.survey.models import (
@@ -234,22 +234,21 @@ def reminder_send(*, invitation: SurveyInvitation) -> bool:
     )
     try:
         with transaction.atomic():
-            message = scoped(Message, org).create(
+            reminder = scoped(SurveyReminder, org).create(invitation=invitation)
+            message = messaging_services.message_send_automatic(
+                org=org,
                 contact=contact,
                 kind=MessageKind.FEEDBACK_REQUEST,
-                to_name=contact.name,
-                to_email=contact.email,
-                from_name=sender_name,
-                from_email=first.from_email if first else "",
                 subject=REMINDER_SUBJECT,
                 body=body,
+                from_name=sender_name,
+                from_email=first.from_email if first else "",
+                note="The exit survey's one reminder, written and sent by goodterms.",
             )
-            scoped(SurveyReminder, org).create(invitation=invitation, message=message)
-            clearance = gate.clear(message)
-            outbox.queue(message, clearance)
+            scoped(SurveyReminder, org).filter(pk=reminder.pk).update(message=message)
     except IntegrityError:
         return False  # another run wrote the reminder first
-    except (gate.GateRefused, outbox.NotSendable) as refused:
+    except messaging_services.MessageRefused as refused:
         selectors.log.warning("survey: invitation %s: no reminder: %s", invitation.pk, refused.message)
         reminder_give_up(invitation=invitation)
         return False
