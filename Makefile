@@ -24,7 +24,15 @@ $(STAMP): pyproject.toml requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-install: $(STAMP)  ## create .venv and install goodterms with its development tools
+# Development-only front-end tools from the npm registry (axe-core for the accessibility test), pinned with
+# their hashes in package-lock.json. Without npm the install goes on and that test is skipped.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	else echo "npm not found: skipping axe-core (the survey's accessibility test will be skipped)"; fi
+
+install: $(STAMP) $(NODE_STAMP)  ## create .venv and install goodterms with its development tools
 
 lock: $(STAMP)  ## pin the dependencies of pyproject.toml, with hashes, into requirements.lock (ARGS=--upgrade: all to their newest)
 	$(PIP_COMPILE) $(ARGS) pyproject.toml
@@ -32,7 +40,7 @@ lock: $(STAMP)  ## pin the dependencies of pyproject.toml, with hashes, into req
 run: $(STAMP)  ## set up and serve goodterms at http://127.0.0.1:8000 (PORT to change), with its worker
 	$(BIN)/goodterms run
 
-test: $(STAMP)  ## run every test (on PostgreSQL too when DATABASE_URL points there)
+test: $(STAMP) $(NODE_STAMP)  ## run every test (on PostgreSQL too when DATABASE_URL points there)
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 test-quick: $(STAMP)  ## the inner loop: every test but the slow ones and the browser (about a minute)

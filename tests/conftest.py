@@ -11,6 +11,7 @@ from goodterms.accounts.middleware import forget_setup_state
 from goodterms.accounts.models import Organization, SiteSetup, User
 from goodterms.clients.models import Client, Contact
 from goodterms.lib.vocabulary import PreferredChannel
+from goodterms.survey import limits as survey_limits
 from tests.realservers import goodterms_run, smtp, smtp_settings
 
 PASSWORD = "correct horse battery staple"
@@ -22,6 +23,7 @@ __all__ = ["goodterms_run", "smtp", "smtp_settings"]  # the real servers, for ev
 def _fresh_setup_state() -> Iterator[None]:
     """The "is goodterms set up?" answer is cached per process; each test starts without the cache."""
     forget_setup_state()
+    survey_limits.forget()  # the survey page's per-process request counts (survey/limits.py)
     yield
     forget_setup_state()
 

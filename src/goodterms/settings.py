@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "goodterms.clients",
     "goodterms.exits",
     "goodterms.messaging",
+    "goodterms.survey",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,13 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # A password reset link works once, for this long; at most PASSWORD_RESETS_PER_HOUR are sent per address.
 PASSWORD_RESET_MINUTES = env_int("PASSWORD_RESET_MINUTES", 60)
+# The exit survey: how long a person's link works, when the one reminder goes, how often one address and
+# one link may ask (per minute), and the address links in emails start with (the worker has no request).
+SURVEY_DAYS = env_int("SURVEY_DAYS", 30)
+SURVEY_REMINDER_BUSINESS_DAYS = env_int("SURVEY_REMINDER_BUSINESS_DAYS", 5)
+SURVEY_REQUESTS_PER_ADDRESS = env_int("SURVEY_REQUESTS_PER_ADDRESS", 60)
+SURVEY_REQUESTS_PER_LINK = env_int("SURVEY_REQUESTS_PER_LINK", 30)
+SITE_URL = (env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 3)
 # Sessions (accounts/sessions.py): signed out after SESSION_IDLE_SECONDS without a request, and after
 # SESSION_MAX_SECONDS since signing in, however active.

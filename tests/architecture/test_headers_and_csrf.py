@@ -31,7 +31,9 @@ def crawl_data(alice, charlie, org_a, org_b):
     return _populate(org_a, alice, rng), _populate(org_b, charlie, rng)
 
 
-TOKEN_URLS = {"accept-invitation", "exits:feed", "password-reset-confirm"}
+TOKEN_URLS = {"accept-invitation", "exits:feed", "password-reset-confirm", "survey:answer", "survey:opened"}
+# Pages that send no referrer at all: the survey's page, whose forms carry their own nonce (survey/links.py).
+NO_REFERRER_URLS = {"survey:answer"}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
@@ -66,6 +68,7 @@ def test_every_page_has_the_security_headers_and_no_inline_script(web_alice, vis
             assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, where
             assert "unsafe-inline" not in response["Content-Security-Policy"]
             expected = "strict-origin" if name in TOKEN_URLS else "same-origin"
+            expected = "no-referrer" if name in NO_REFERRER_URLS else expected
             assert response["Referrer-Policy"] == expected, where
             assert "no-store" in response["Cache-Control"], where
             assert response["X-Content-Type-Options"] == "nosniff", where

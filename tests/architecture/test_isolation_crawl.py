@@ -26,6 +26,8 @@ from goodterms.clients.models import Client, Contact, ImportBatch
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
 from goodterms.messaging.models import Message, MessageTemplate
+from goodterms.survey import services as survey_services
+from goodterms.survey.models import SurveyInvitation, SurveyResponse
 
 
 @dataclass
@@ -39,6 +41,8 @@ class OrgData:
     exit: Exit | None = None
     message: Message | None = None
     session: UserSession | None = None
+    survey_invitation: SurveyInvitation | None = None
+    survey_token: str = ""
     secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
 
     @property
@@ -126,6 +130,13 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
     )
     data.secrets_ |= {subject, template_subject}
     data.session = UserSession.objects.create(user=owner)
+    data.survey_invitation = survey_services.invitation_for(exit_=data.exit, contact=contact)
+    data.survey_token = survey_services.link_make(invitation=data.survey_invitation)
+    answer = f"Answer {secrets.token_hex(4)}"
+    SurveyResponse.objects.create(
+        organization=org, invitation=data.survey_invitation, answers={"worked": answer, "recommend": 9}
+    )
+    data.secrets_.add(answer)
     return data
 
 
@@ -175,6 +186,10 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "member-role": lambda b: {"pk": b.owner.pk},
     "transfer-ownership": lambda b: {"pk": b.owner.pk},
     "session-revoke": lambda b: {"pk": b.session.pk},  # type: ignore[union-attr]
+    "survey:exit-results": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "survey:exit-results-csv": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "survey:link": lambda b: {"pk": b.exit.pk, "contact_pk": b.contacts[0].pk},  # type: ignore[union-attr]
+    "survey:withdraw": lambda b: {"pk": b.survey_invitation.pk},  # type: ignore[union-attr]
 }
 
 # Pages that list, search or export: they must show none of org B's names or emails.
@@ -195,6 +210,9 @@ LIST_URLS = {
     "sessions",
     "security-log",
     "password-change",
+    "survey:questions",
+    "survey:results",
+    "survey:results-csv",
 }
 
 # Pages of the signed-in organization's own settings, named by a kind rather than an id: org A's page must
@@ -214,6 +232,8 @@ PUBLIC_URLS = {
     "password-reset",
     "password-reset-confirm",
     "sessions-revoke-others",  # a POST that ends the signed-in user's own other sessions: no id to guess
+    "survey:answer",  # the person's survey page, reached only with the link's secret token
+    "survey:opened",  # the page's script saying it was shown: a POST with the token and the page's nonce
 }
 
 
@@ -253,6 +273,12 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
         sorted(ReadinessItem.objects.filter(organization=data.org).values_list("title", "done_at")),
         sorted(Message.objects.filter(organization=data.org).values_list("subject", "body", "state")),
         sorted(MessageTemplate.objects.filter(organization=data.org).values_list("kind", "subject", "body")),
+        sorted(
+            SurveyInvitation.objects.filter(organization=data.org).values_list(
+                "revoked_at", "opened_at", "started_at", "declined_at"
+            )
+        ),
+        SurveyResponse.objects.filter(organization=data.org).count(),
     )
 
 
@@ -318,6 +344,8 @@ def test_no_page_writes_on_get_or_head(web_alice, two_orgs):
     urls += [reverse(name) for name in sorted(LIST_URLS)]
     urls += [reverse(name, kwargs=kwargs) for name, kwargs in KIND_URLS.items()]
     urls += [reverse("healthz"), reverse("exits:feed", args=["not-a-token"])]
+    # The survey page: a link that works, and one that does not (signed in as Alice, it is her preview).
+    urls += [reverse("survey:answer", args=[a.survey_token]), reverse("survey:answer", args=["not-a-token"])]
     assert a.invitation is not None
     opened = 0
     for url in urls:

@@ -16,8 +16,9 @@ def job_table() -> tuple[Job, ...]:
     from goodterms.clients import jobs as client_jobs
     from goodterms.exits import jobs as exit_jobs
     from goodterms.messaging import jobs as messaging_jobs
+    from goodterms.survey import jobs as survey_jobs
 
-    return (*messaging_jobs.JOBS, *exit_jobs.JOBS, *client_jobs.JOBS, *account_jobs.JOBS)
+    return (*messaging_jobs.JOBS, *exit_jobs.JOBS, *client_jobs.JOBS, *account_jobs.JOBS, *survey_jobs.JOBS)
 
 
 def main(*, once: bool = False) -> int:

@@ -23,7 +23,7 @@ from goodterms.accounts.securitylog import security_event
 from goodterms.clients.models import Client, Contact
 from goodterms.exits import selectors
 from goodterms.exits.models import CalendarFeed, Exit, ExitEvent, ExitStep, ReadinessItem
-from goodterms.exits.signals import steps_leaving_plan
+from goodterms.exits.signals import exit_cancelled, steps_leaving_plan
 from goodterms.lib import dates
 from goodterms.lib.refused import Refused
 from goodterms.lib.vocabulary import CONVERSATIONS, Channel, Phase, SecurityEvent
@@ -278,6 +278,7 @@ def exit_cancel(*, exit_: Exit, user: User, reason: str = "") -> None:
         _record(
             exit_, user, "Exit cancelled; the client is active again." + (f" Why: {reason}" if reason else "")
         )
+        exit_cancelled.send(Exit, organization=exit_.organization, exit=exit_)
 
 
 def exit_reopen(*, exit_: Exit, user: User) -> playbook.Plan:

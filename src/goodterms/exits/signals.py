@@ -12,3 +12,7 @@ from django.dispatch import Signal
 # Sent with `organization`, `exit` and `step_ids` just before those undone steps are deleted, in the same
 # transaction. Each receiver returns how many of its objects it changed (the messages cancelled).
 steps_leaving_plan = Signal()
+
+# Sent with `organization` and `exit` when an exit is cancelled, in the same transaction: the survey app
+# revokes the exit's survey links (survey/apps.py), so nobody answers about an ending that is not happening.
+exit_cancelled = Signal()

@@ -149,6 +149,16 @@ class StepStatus(Term):
     UPCOMING = "upcoming", "Upcoming"
 
 
+class QuestionKind(Term):
+    """The kinds of question an exit survey asks (survey/questions.py checks a set of them)."""
+
+    RATING = "rating", "Rating (1 to 5)"
+    SCORE = "score", "Recommend score (0 to 10)"
+    CHOICE = "choice", "Choice"
+    TEXT = "text", "Free text"
+    QUOTE = "quote", "Free text we may quote (with permission)"
+
+
 def contact_step_key(step_id: str, contact_key: str) -> str:
     """The key of a per-contact step ("goodbye" for contact 12 is "goodbye:12"), made in one place."""
     return f"{step_id}:{contact_key}"

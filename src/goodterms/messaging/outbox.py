@@ -43,6 +43,7 @@ from goodterms.messaging.mail import (
     new_message_id,
 )
 from goodterms.messaging.models import Message, MessageEvent, Outbox
+from goodterms.messaging.signals import message_leaving
 
 __all__ = [
     "HEADER_FIELDS",
@@ -288,6 +289,14 @@ def _close(connection: Any) -> None:
         log.info("outbox: closing the mail connection failed after sending: %s", error)
 
 
+def _fill_in(message: Message) -> None:
+    """The apps above may fill in what only the sending makes (the survey link), in this message's memory
+    only: the stored draft keeps its placeholder (messaging/signals.py)."""
+    for _receiver, body in message_leaving.send(Message, message=message):
+        if isinstance(body, str):
+            message.body = body
+
+
 def backoff_seconds(
     attempts: int,
     *,
@@ -509,6 +518,7 @@ class _Batch:
                 problem = gate.recipient_problem(row.message)
                 if problem is not None:
                     raise NotSendable(problem)
+                _fill_in(row.message)
                 ready.append((row, build_email(row.message)))
             except DatabaseError:
                 raise

@@ -42,6 +42,7 @@ def fields_for(*, exit_: Exit, contact: Contact, user: User) -> dict[str, str]:
         "sender": user.name,
         "sender_first_name": first_name(user.name),
         "organization": exit_.organization.name,
+        "survey_link": templating.SURVEY_LINK_PLACEHOLDER,
     }
 
 

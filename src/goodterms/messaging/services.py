@@ -295,6 +295,45 @@ def message_send(
     return _outcome(message, send_at)
 
 
+def message_send_automatic(
+    *,
+    org: Organization,
+    contact: Contact,
+    kind: str,
+    subject: str,
+    body: str,
+    from_name: str = "",
+    from_email: str = "",
+    note: str,
+) -> Message:
+    """A message goodterms writes and sends on the user's behalf (the exit survey's one reminder): one
+    recipient, through the same gate and outbox as every message, with no exit of its own. MessageRefused
+    when the gate says no or would hold it; nothing is then kept (the caller's transaction rolls back)."""
+    with transaction.atomic():
+        message = scoped(Message, org).create(
+            contact=contact,
+            kind=kind,
+            to_name=contact.name,
+            to_email=_usable_email(contact),
+            from_name=from_name,
+            from_email=from_email,
+            subject=subject,
+            body=body,
+        )
+        _record(message, None, note)
+        try:
+            clearance = gate.clear(message)
+        except gate.GateRefused as refused:
+            raise _refused(refused) from None
+        if clearance.held:
+            raise MessageRefused(clearance.held)
+        try:
+            outbox.queue(message, clearance)
+        except outbox.NotSendable as refused:
+            raise MessageRefused(refused.message) from None
+    return message
+
+
 def _outcome(message: Message, send_at: datetime | None) -> str:
     if send_at is not None:
         when = timezone.localtime(send_at)

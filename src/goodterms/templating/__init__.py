@@ -18,7 +18,14 @@ Plain Python: no Django here, so the app, the CLI and the tests share it. `field
 """
 
 from goodterms.templating.defaults import DEFAULTS_DIR, default_template, read_template_file
-from goodterms.templating.fields import FIELDS, PERSONAL_MARK, Field, example_fields, personal_marks
+from goodterms.templating.fields import (
+    FIELDS,
+    PERSONAL_MARK,
+    SURVEY_LINK_PLACEHOLDER,
+    Field,
+    example_fields,
+    personal_marks,
+)
 from goodterms.templating.sandbox import (
     ALLOWED_FILTERS,
     MissingFields,
@@ -36,6 +43,7 @@ __all__ = [
     "DEFAULTS_DIR",
     "FIELDS",
     "PERSONAL_MARK",
+    "SURVEY_LINK_PLACEHOLDER",
     "Field",
     "MissingFields",
     "Problem",

@@ -31,6 +31,7 @@ LABELS = {
     "organization": "your organization",
     "client": "the client's name",
     "company": "the company",
+    "survey_link": "the survey link",
 }
 
 
@@ -68,8 +69,18 @@ FIELDS: Mapping[str, Field] = {
         Field("sender", "your full name", "Alice Archer"),
         Field("sender_first_name", "your first name, for the sign-off", "Alice"),
         Field("organization", "your organization's name", "Alpha Studio"),
+        Field(
+            "survey_link",
+            "the person's private exit-survey link; the draft shows a placeholder and the link is made "
+            "when the message is sent, so it is stored nowhere",
+            "https://goodterms.example/survey/…",
+        ),
     )
 }
+
+# What a draft holds where {{ survey_link }} was: the outbox puts the person's freshly made link here when
+# the message is sent (survey/links.py). Deleting it from a draft sends the request without a link.
+SURVEY_LINK_PLACEHOLDER = "[your private survey link is added here when this is sent]"
 
 
 # A part of a draft left for the user to make personal: [[make it personal: …]]. The default templates put
