@@ -130,8 +130,8 @@ def test_a_missing_file_key(write_playbook: WritePlaybook):
             "message_kind: check-in",
             "message_kind: hello",
             40,
-            "unknown message_kind 'hello'; allowed: check-in, completion, feedback-request, goodbye, "
-            "handover, notice, referral-ask, reply-to-termination, sour-ending",
+            "unknown message_kind 'hello'; allowed: call-script, check-in, completion, feedback-request, "
+            "goodbye, handover, notice, referral-ask, reply-to-termination, sour-ending",
         ),
         (
             "due: 2 business days before notice",
