@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from goodterms.accounts import ratelimit
+from goodterms.accounts import ratelimit, timezones
 from goodterms.accounts.models import Organization, User
 from goodterms.accounts.securitylog import security_event
 from goodterms.common.validators import EmailAddressInput, validate_email_address, validate_single_line
@@ -186,18 +186,44 @@ class NoticeRulesForm(forms.ModelForm[Organization]):
 
 
 class TimeZoneForm(forms.ModelForm[User]):
+    """A zone typed or picked from the current Area/City names (accounts/timezones.py); empty: the
+    server's zone."""
+
     class Meta:
         model = User
         fields = ["time_zone"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        import zoneinfo
-
-        zones = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-        self.fields["time_zone"] = forms.ChoiceField(
-            choices=[("", "The server's time zone")] + [(zone, zone.replace("_", " ")) for zone in zones],
+        self.fields["time_zone"] = forms.CharField(
             required=False,
+            max_length=64,
             label="Your time zone",
-            help_text="Calls in calendar invitations and scheduled messages use it.",
+            help_text="Type a city, like Europe/Lisbon or America/New_York, and pick it from the list. Calls "
+            "in calendar invitations and scheduled messages use it; empty: the server's.",
+            widget=forms.TextInput(
+                attrs={
+                    "list": "time-zones",
+                    "autocomplete": "off",
+                    "data-time-zone": "",
+                    "spellcheck": "false",
+                }
+            ),
         )
+
+    def clean_time_zone(self) -> str:
+        value = str(self.cleaned_data.get("time_zone") or "").strip().replace(" ", "_")
+        if not value:
+            return ""
+        names = timezones.zone_names()
+        if value in names:
+            return value
+        folded = {name.lower(): name for name in names}
+        if value.lower() in folded:
+            return folded[value.lower()]
+        if self.instance.time_zone and value == self.instance.time_zone:
+            return value  # a name chosen before this list existed stays valid for its owner
+        city = value.lower().rsplit("/", 1)[-1]
+        close = [name for name in names if name.lower().rsplit("/", 1)[-1] == city]
+        hint = f" Did you mean {close[0]}?" if close else " Type a city and pick it from the list."
+        raise forms.ValidationError(f"“{value}” is not a time zone goodterms knows.{hint}")

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from goodterms.accounts import services
+from goodterms.accounts import services, timezones
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.accounts.forms import NoticeRulesForm, TimeZoneForm
 
@@ -37,4 +37,5 @@ def org_settings(request: OrgRequest) -> HttpResponse:
                 services.user_set_time_zone(user=user, time_zone=zone.cleaned_data["time_zone"])
                 messages.success(request, "Your time zone is saved.")
                 return redirect("org-settings")
-    return render(request, "accounts/settings.html", {"rules": rules, "zone": zone})
+    context = {"rules": rules, "zone": zone, "zone_choices": timezones.zone_choices()}
+    return render(request, "accounts/settings.html", context)
