@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "goodterms.clients",
     "goodterms.exits",
     "goodterms.messaging",
+    "goodterms.aftercare",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,5 @@ urlpatterns = [
     path("clients/", include("goodterms.clients.urls")),
     path("exits/", include("goodterms.exits.urls")),
     path("messages/", include("goodterms.messaging.urls")),
+    path("aftercare/", include("goodterms.aftercare.urls")),
 ]

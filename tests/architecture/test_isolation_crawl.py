@@ -22,6 +22,7 @@ from django.utils.html import escape
 
 from goodterms.accounts.models import Invitation, Organization, User, UserSession
 from goodterms.accounts.services import invitation_create
+from goodterms.aftercare.models import Ask, Touchpoint
 from goodterms.clients.models import Client, Contact, ImportBatch
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
@@ -39,6 +40,8 @@ class OrgData:
     exit: Exit | None = None
     message: Message | None = None
     session: UserSession | None = None
+    touchpoint: Touchpoint | None = None
+    ask: Ask | None = None
     secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
 
     @property
@@ -126,6 +129,12 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
     )
     data.secrets_ |= {subject, template_subject}
     data.session = UserSession.objects.create(user=owner)
+    data.touchpoint = Touchpoint.objects.create(
+        organization=org, exit=data.exit, contact=contact, number=1, months=1, due_at=data.exit.created_at
+    )
+    data.ask = Ask.objects.create(
+        organization=org, exit=data.exit, contact=contact, kind="referral", asked_on=today
+    )
     return data
 
 
@@ -172,6 +181,14 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "member-role": lambda b: {"pk": b.owner.pk},
     "transfer-ownership": lambda b: {"pk": b.owner.pk},
     "session-revoke": lambda b: {"pk": b.session.pk},  # type: ignore[union-attr]
+    "aftercare:exit": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:log": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:ask": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:outcome": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:cadence": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:answer": lambda b: {"pk": b.exit.pk, "ask_pk": b.ask.pk},  # type: ignore[union-attr]
+    "aftercare:skip": lambda b: {"pk": b.exit.pk, "touchpoint_pk": b.touchpoint.pk},  # type: ignore[union-attr]
+    "aftercare:retry": lambda b: {"pk": b.exit.pk, "touchpoint_pk": b.touchpoint.pk},  # type: ignore[union-attr]
 }
 
 # Pages that list, search or export: they must show none of org B's names or emails.
@@ -192,6 +209,10 @@ LIST_URLS = {
     "sessions",
     "security-log",
     "password-change",
+    "aftercare:home",
+    "aftercare:settings",
+    "aftercare:insights",
+    "aftercare:insights-csv",
 }
 
 # Pages of the signed-in organization's own settings, named by a kind rather than an id: org A's page must
@@ -249,6 +270,8 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
         sorted(ReadinessItem.objects.filter(organization=data.org).values_list("title", "done_at")),
         sorted(Message.objects.filter(organization=data.org).values_list("subject", "body", "state")),
         sorted(MessageTemplate.objects.filter(organization=data.org).values_list("kind", "subject", "body")),
+        sorted(Touchpoint.objects.filter(organization=data.org).values_list("state", "due_at")),
+        sorted(Ask.objects.filter(organization=data.org).values_list("kind", "answer", "asked_on")),
     )
 
 
