@@ -99,3 +99,13 @@ def test_it_checks_ownership(web_charlie, former: Exit):
     assert point.state == Touchpoint.State.SCHEDULED
     assert not Touch.objects.exists() and not Outcome.objects.exists() and not Cadence.objects.exists()
     assert former.client.name not in web_charlie.get(reverse("aftercare:home")).content.decode()
+
+
+def test_the_calendar_feed_includes_touchpoints(visitor, former: Exit, alice, org_a):
+    from goodterms.exits import services as exit_services
+
+    jobs.touchpoints_start()
+    token = exit_services.calendar_feed_create(org=org_a, user=alice)
+    body = visitor.get(reverse("exits:feed", args=[token])).content.decode()
+    assert "Check in with Dana Diaz (Acme Corp)" in body
+    assert "goodterms-touchpoint-" in body

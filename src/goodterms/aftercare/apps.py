@@ -19,3 +19,11 @@ class AftercareConfig(AppConfig):
             return services.contacts_from_messages(org=organization, message_ids=message_ids)
 
         messages_went_out.connect(went_out, weak=False, dispatch_uid="aftercare-messages-went-out")
+
+        from goodterms.aftercare import selectors
+        from goodterms.exits.signals import feed_items_requested
+
+        def feed_items(sender: Any, *, organization: Any, user: Any, since: Any, **_: Any) -> list[Any]:
+            return selectors.feed_items(org=organization, user=user, since=since)
+
+        feed_items_requested.connect(feed_items, weak=False, dispatch_uid="aftercare-feed-items")

@@ -10,25 +10,28 @@ a trend".
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 from goodterms import playbook
 from goodterms.accounts.models import Organization
 from goodterms.accounts.orgscope import scoped
 from goodterms.aftercare import selectors
 from goodterms.aftercare.models import Outcome
-from goodterms.clients.models import Contact
+from goodterms.clients.models import Client, Contact
 from goodterms.exits import score as scoring
-from goodterms.exits.models import Exit, ExitStep, ReadinessItem
+from goodterms.exits.models import Exit, ExitEvent, ExitStep, ReadinessItem
 from goodterms.lib.formulas import neutralise
-from goodterms.lib.vocabulary import Reason, Situation
+from goodterms.lib.vocabulary import CONVERSATIONS, Reason, Situation
 
 MIN_CASES = 10
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
@@ -120,8 +123,50 @@ def _bin_label(low: int | None, high: int | None, unit: str) -> str:
     return f"{low} to {high} {unit}"
 
 
+CACHE_SECONDS = 600
+
+
+def _fingerprint(org: Organization, today: date) -> str:
+    """What the figures are made from, in a few aggregate queries: the exits (their record grows with every
+    change of dates, answers and steps), the steps done, the outcomes, the contacts and the notice rules."""
+    parts = [
+        today,
+        org.minimum_notice_days,
+        org.money_notice_days,
+        scoped(Exit, org).order_by().aggregate(n=Count("pk"), last=Max("pk"), cancelled=Max("cancelled_at")),
+        scoped(ExitEvent, org).order_by().aggregate(n=Count("pk"), last=Max("pk")),
+        scoped(ExitStep, org)
+        .filter(done_on__isnull=False)
+        .order_by()
+        .aggregate(n=Count("pk"), last=Max("done_at")),
+        scoped(Outcome, org).order_by().aggregate(n=Count("pk"), last=Max("pk")),
+        scoped(Contact, org).order_by().aggregate(n=Count("pk"), last=Max("pk")),
+        scoped(Client, org).order_by().aggregate(notice=Sum("contract_notice_days"), at=Max("updated_at")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def insights(*, org: Organization, today: date) -> Insights:
-    """Every figure of the page, over the organization's exits that were not cancelled."""
+    """Every figure of the page. The figures from the exits are kept (by a fingerprint of what they are made
+    from, so any change shows at once); the survey's are read each time."""
+    key = f"goodterms:insights:{org.pk}:{_fingerprint(org, today)}"
+    result: Insights | None = cache.get(key)
+    if result is None:
+        result = _compute(org=org, today=today)
+        cache.set(key, result, CACHE_SECONDS)
+    tables = dict(result.tables)
+    survey = Insights(exits=result.exits, ended=result.ended)
+    _survey(survey, org)
+    ordered = {}
+    for name, table in tables.items():
+        ordered[name] = table
+        if name == "missed":
+            ordered.update(survey.tables)
+    return Insights(exits=result.exits, ended=result.ended, tables=ordered, survey=survey.survey)
+
+
+def _compute(*, org: Organization, today: date) -> Insights:
+    """Every figure from the exits, over the organization's exits that were not cancelled."""
     exits = list(
         scoped(Exit, org)
         .filter(state=Exit.State.RUNNING)
@@ -149,7 +194,6 @@ def insights(*, org: Organization, today: date) -> Insights:
     _by_reason(result, exits)
     _notice(result, exits, org)
     _scores(result, exits, org)
-    _survey(result, org)
     _rates(result, org, ended)
     return result
 
@@ -243,26 +287,48 @@ def _notice(result: Insights, exits: Sequence[Exit], org: Organization) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Step:
+    """The columns of a step the score reads, without a model instance each (a thousand exits have over ten
+    thousand steps)."""
+
+    exit_id: int
+    channel: str
+    phase: str
+    message_kind: str
+    done_on: date | None
+    contact_name: str
+    kept: bool
+    due: date
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.channel in CONVERSATIONS
+
+
 def _scores(result: Insights, exits: Sequence[Exit], org: Organization) -> None:
-    ids = [e.pk for e in exits]
     steps: defaultdict[int, list[ExitStep]] = defaultdict(list)
     rows = (
         scoped(ExitStep, org)
-        .filter(exit_id__in=ids)
-        .only("exit_id", "channel", "phase", "message_kind", "done_on", "contact_name", "kept", "due")
+        .filter(exit__state=Exit.State.RUNNING)
         .order_by()
+        .values_list("exit_id", "channel", "phase", "message_kind", "done_on", "contact_name", "kept", "due")
     )
-    for step in rows.iterator(chunk_size=5000):
-        steps[step.exit_id].append(step)
+    for row in rows:
+        steps[row[0]].append(cast(ExitStep, _Step(*row)))
     items: defaultdict[int, list[ReadinessItem]] = defaultdict(list)
-    for item in scoped(ReadinessItem, org).filter(exit_id__in=ids).only("exit_id", "done_at").order_by():
+    for item in (
+        scoped(ReadinessItem, org)
+        .filter(exit__state=Exit.State.RUNNING)
+        .only("exit_id", "done_at")
+        .order_by()
+    ):
         items[item.exit_id].append(item)
     contacts = dict(
         scoped(Contact, org)
-        .filter(client__exits__in=ids)
         .order_by()
         .values("client_id")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("client_id", "n")
     )
     bins = Counter[int]()

@@ -30,6 +30,7 @@ from goodterms.aftercare.models import (
 from goodterms.clients.models import Client, Contact
 from goodterms.exits import selectors as exit_selectors
 from goodterms.exits.models import Exit, ExitStep
+from goodterms.exits.signals import FeedItem
 from goodterms.lib.vocabulary import Situation
 
 TOUCHPOINT_TIME = time(9, 0)  # a touchpoint comes due at 09:00 on its day, in the user's time zone
@@ -409,6 +410,27 @@ def upcoming_touchpoints(*, org: Organization, now: datetime, until: datetime) -
         .select_related("exit__client", "contact")
         .order_by("due_at", "pk")
     )
+
+
+def feed_items(*, org: Organization, user: User, since: date) -> list[FeedItem]:
+    """The user's touchpoints not done, as all-day events of their calendar feed (exits/ical.py)."""
+    zone = user_zone(user)
+    start = datetime.combine(since, time(0, 0), tzinfo=zone)
+    items = []
+    for point in feed_touchpoints(org=org, user=user, since=start):
+        who = point.contact.name if point.contact else point.exit.client.name
+        items.append(
+            FeedItem(
+                uid_part=f"goodterms-touchpoint-{point.pk}",
+                day=point.due_at.astimezone(zone).date(),
+                summary=f"Check in with {who} ({point.exit.client.name})",
+                description=(
+                    f"Touchpoint {point.number}, {point.months} months after the end. goodterms writes the "
+                    "check-in draft when it is due; you read it and send it."
+                ),
+            )
+        )
+    return items
 
 
 def feed_touchpoints(*, org: Organization, user: User, since: datetime) -> list[Touchpoint]:
