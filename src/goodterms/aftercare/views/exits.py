@@ -21,15 +21,18 @@ def exit_aftercare(request: OrgRequest, pk: int) -> HttpResponse:
         "exit": exit_,
         "page": page,
         "today": today,
-        "touch_form": forms.TouchForm(contacts=page.contacts, initial={"on": today}),
-        "ask_form": forms.AskForm(contacts=page.contacts, initial={"on": today}),
-        "outcome_form": forms.OutcomeForm(contacts=page.contacts, initial={"on": today}),
+        "touch_form": forms.TouchForm(contacts=page.contacts, initial={"on": today}, auto_id="log-%s"),
+        "ask_form": forms.AskForm(contacts=page.contacts, initial={"on": today}, auto_id="ask-%s"),
+        "outcome_form": forms.OutcomeForm(
+            contacts=page.contacts, initial={"on": today}, auto_id="outcome-%s"
+        ),
         "cadence_form": forms.CadenceForm(
+            auto_id="cadence-%s",
             initial={
                 "months": ", ".join(str(m) for m in pace.months),
                 "ideal_days": pace.ideal_days,
                 "max_days": pace.max_days,
-            }
+            },
         ),
         "answers": forms.AnswerForm.base_fields["answer"].choices,  # type: ignore[attr-defined]
     }
