@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from goodterms.accounts.decorators import OrgRequest, org_required
 from goodterms.aftercare import charts
@@ -13,6 +15,16 @@ from goodterms.aftercare import insights as figures
 
 def _int(cell: object) -> int:
     return cell if isinstance(cell, int) else 0
+
+
+def _body(table: figures.Table) -> SafeString:
+    """The table's rows as HTML, built here rather than in the template: a thousand exits make thousands of
+    cells, and the template engine's loops would take most of the page's time. Every cell is escaped."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th>{}</tr>',
+        ((row[0], format_html_join("", "<td>{}</td>", ((cell,) for cell in row[1:]))) for row in table.rows),
+    )
 
 
 @org_required
@@ -60,7 +72,7 @@ def insights(request: OrgRequest) -> HttpResponse:
             [str(r[0]) for r in tables["recommend"].rows],
             [_int(r[1]) for r in tables["recommend"].rows],
         )
-    sections = [(table, drawn.get(key)) for key, table in tables.items()]
+    sections = [(table, drawn.get(key), _body(table)) for key, table in tables.items()]
     return render(
         request,
         "aftercare/insights.html",
