@@ -12,7 +12,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --all-build-deps --generat
 	--strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run test test-quick lint format docs bench-web bench-tone bench-plan bench-send train-tone eval-tone clean
+.PHONY: help install lock run test test-quick lint format docs bench-web bench-tone bench-plan bench-send bench-insights train-tone eval-tone clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -71,6 +71,9 @@ bench-plan: $(STAMP)  ## the plan engine (plans/s, p99; business days beside num
 
 bench-send: $(STAMP)  ## queue 1,000 goodbyes and deliver them to a local SMTP server (4 and 1 workers) beside send_mass_mail
 	$(BIN)/python -m bench.bench_send
+
+bench-insights: $(STAMP)  ## the insights page with 1,000 exits on SQLite: p50/p95 beside the exit list (target < 300 ms)
+	$(BIN)/python -m bench.bench_insights
 
 train-tone: $(STAMP)  ## retrain the shipped politeness model from $(POLITENESS_DATA)
 	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA)

@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "goodterms.exits",
     "goodterms.messaging",
     "goodterms.survey",
+    "goodterms.aftercare",
 ]
 
 MIDDLEWARE = [

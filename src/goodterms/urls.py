@@ -8,4 +8,5 @@ urlpatterns = [
     path("exits/", include("goodterms.exits.urls")),
     path("messages/", include("goodterms.messaging.urls")),
     path("survey/", include("goodterms.survey.urls")),
+    path("aftercare/", include("goodterms.aftercare.urls")),
 ]

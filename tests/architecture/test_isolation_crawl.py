@@ -22,6 +22,7 @@ from django.utils.html import escape
 
 from goodterms.accounts.models import Invitation, Organization, User, UserSession
 from goodterms.accounts.services import invitation_create
+from goodterms.aftercare.models import Ask, Touchpoint
 from goodterms.clients.models import Client, Contact, ImportBatch
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep, ReadinessItem
@@ -43,6 +44,8 @@ class OrgData:
     session: UserSession | None = None
     survey_invitation: SurveyInvitation | None = None
     survey_token: str = ""
+    touchpoint: Touchpoint | None = None
+    ask: Ask | None = None
     secrets_: set[str] = field(default_factory=set)  # every name and email that must never leak
 
     @property
@@ -137,6 +140,12 @@ def _populate(org: Organization, owner: User, rng: random.Random) -> OrgData:
         organization=org, invitation=data.survey_invitation, answers={"worked": answer, "recommend": 9}
     )
     data.secrets_.add(answer)
+    data.touchpoint = Touchpoint.objects.create(
+        organization=org, exit=data.exit, contact=contact, number=1, months=1, due_at=data.exit.created_at
+    )
+    data.ask = Ask.objects.create(
+        organization=org, exit=data.exit, contact=contact, kind="referral", asked_on=today
+    )
     return data
 
 
@@ -190,6 +199,14 @@ OBJECT_URLS: dict[str, Callable[[OrgData], dict[str, Any]]] = {
     "survey:exit-results-csv": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
     "survey:link": lambda b: {"pk": b.exit.pk, "contact_pk": b.contacts[0].pk},  # type: ignore[union-attr]
     "survey:withdraw": lambda b: {"pk": b.survey_invitation.pk},  # type: ignore[union-attr]
+    "aftercare:exit": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:log": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:ask": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:outcome": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:cadence": lambda b: {"pk": b.exit.pk},  # type: ignore[union-attr]
+    "aftercare:answer": lambda b: {"pk": b.exit.pk, "ask_pk": b.ask.pk},  # type: ignore[union-attr]
+    "aftercare:skip": lambda b: {"pk": b.exit.pk, "touchpoint_pk": b.touchpoint.pk},  # type: ignore[union-attr]
+    "aftercare:retry": lambda b: {"pk": b.exit.pk, "touchpoint_pk": b.touchpoint.pk},  # type: ignore[union-attr]
 }
 
 # Pages that list, search or export: they must show none of org B's names or emails.
@@ -213,6 +230,10 @@ LIST_URLS = {
     "survey:questions",
     "survey:results",
     "survey:results-csv",
+    "aftercare:home",
+    "aftercare:settings",
+    "aftercare:insights",
+    "aftercare:insights-csv",
 }
 
 # Pages of the signed-in organization's own settings, named by a kind rather than an id: org A's page must
@@ -279,6 +300,8 @@ def _snapshot(data: OrgData) -> tuple[Any, ...]:
             )
         ),
         SurveyResponse.objects.filter(organization=data.org).count(),
+        sorted(Touchpoint.objects.filter(organization=data.org).values_list("state", "due_at")),
+        sorted(Ask.objects.filter(organization=data.org).values_list("kind", "answer", "asked_on")),
     )
 
 

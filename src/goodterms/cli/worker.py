@@ -13,12 +13,20 @@ from goodterms.common.jobloop import Job, run_jobs
 
 def job_table() -> tuple[Job, ...]:
     from goodterms.accounts import jobs as account_jobs
+    from goodterms.aftercare import jobs as aftercare_jobs
     from goodterms.clients import jobs as client_jobs
     from goodterms.exits import jobs as exit_jobs
     from goodterms.messaging import jobs as messaging_jobs
     from goodterms.survey import jobs as survey_jobs
 
-    return (*messaging_jobs.JOBS, *exit_jobs.JOBS, *client_jobs.JOBS, *account_jobs.JOBS, *survey_jobs.JOBS)
+    return (
+        *messaging_jobs.JOBS,
+        *exit_jobs.JOBS,
+        *client_jobs.JOBS,
+        *account_jobs.JOBS,
+        *survey_jobs.JOBS,
+        *aftercare_jobs.JOBS,
+    )
 
 
 def main(*, once: bool = False) -> int:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from goodterms import __version__
+from goodterms.exits.signals import FeedItem
 
 if TYPE_CHECKING:
     from goodterms.accounts.models import User
@@ -133,6 +134,7 @@ def feed_calendar(
     sequences: Mapping[int, int] | None = None,
     link: Callable[[ExitStep], str] | None = None,
     now: datetime | None = None,
+    extra: Sequence[FeedItem] = (),
 ) -> bytes:
     """A user's upcoming steps as a subscribable calendar: calls and meetings timed, the rest all-day.
 
@@ -169,6 +171,18 @@ def feed_calendar(
         )
         calendar.add_component(event)
         dates.append(step.due)
+    for item in extra:  # other apps' all-day events (aftercare's touchpoints): reminders, not invitations
+        event = icalendar.Event()
+        event.add("uid", f"{item.uid_part}@{host}")
+        event.add("dtstamp", now or timezone.now())
+        event.add("summary", _line(item.summary))
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add("description", item.description)
+        if item.url:
+            event.add("url", item.url)
+        calendar.add_component(event)
     _add_zones(calendar, dates)
     body: bytes = calendar.to_ical()
     return body

@@ -103,9 +103,12 @@ class Message(OrgOwned):
         constraints = [
             # One message of each kind per person and exit, whatever the clicks: drafting for everyone twice
             # at once (a double click, two tabs) makes one draft each. A cancelled one makes room for another.
+            # Check-ins recur after the end (aftercare's touchpoints, each drafting its own, once: the
+            # touchpoint's claim and its one-to-one link to the draft see to that).
             models.UniqueConstraint(
                 fields=["exit", "contact", "kind"],
                 condition=~models.Q(state="cancelled")  # Message.State.CANCELLED
+                & ~models.Q(kind=MessageKind.CHECK_IN.value)
                 & models.Q(exit__isnull=False, contact__isnull=False),
                 name="one_open_message_per_person_and_kind",
             )

@@ -28,6 +28,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
+from goodterms.accounts.models import Organization
 from goodterms.accounts.orgscope import across_orgs, scoped
 from goodterms.accounts.securitylog import security_event
 from goodterms.common import jobloop
@@ -43,7 +44,7 @@ from goodterms.messaging.mail import (
     new_message_id,
 )
 from goodterms.messaging.models import Message, MessageEvent, Outbox
-from goodterms.messaging.signals import message_leaving
+from goodterms.messaging.signals import message_leaving, messages_went_out
 
 __all__ = [
     "HEADER_FIELDS",
@@ -470,6 +471,7 @@ def _done(row: Outbox, worker_id: str, sent_to: str = "") -> None:
             state=Message.State.SENT, sent_at=now, sent_to=sent_to, last_error="", updated_at=now
         )
         record_event(row.message, f"Sent to {sent_to}.", at=now)
+        messages_went_out.send(sender=Message, organization=row.organization, message_ids=[row.message_id])
 
 
 def _take_back_unsent(rows: Sequence[Outbox], worker_id: str) -> None:
@@ -638,6 +640,11 @@ def _done_many(sent: Sequence[tuple[Outbox, str]], worker_id: str) -> None:
         state=Message.State.SENT, sent_at=now, sent_to=addresses, last_error="", updated_at=now
     )
     _events([(row.message, f"Sent to {to}.") for row, to in sent], now)
+    by_org: dict[int, list[int]] = {}
+    for row, _to in sent:
+        by_org.setdefault(row.organization_id, []).append(row.message_id)
+    for org in Organization.objects.filter(pk__in=by_org):
+        messages_went_out.send(sender=Message, organization=org, message_ids=by_org[org.pk])
 
 
 def send_now(email: OutgoingEmail) -> None:

@@ -36,6 +36,7 @@ from goodterms.messaging.models import (
     MessageTemplate,
 )
 from goodterms.messaging.restore import RESTORED_REASON
+from goodterms.messaging.signals import messages_went_out
 
 log = logging.getLogger("goodterms.messaging")
 
@@ -113,15 +114,19 @@ def message_draft(
     step: ExitStep | None = None,
     channel: str = "",
     own_words: bool = False,
+    recurring: bool = False,
 ) -> Message:
     """A personal draft for one person: from the template, or (`own_words`) a blank one to write oneself; a
     call with talking points for someone who prefers the phone or has no usable address. One per person and
-    kind: a second request, even at the same moment, returns the first."""
+    kind: a second request, even at the same moment, returns the first. `recurring`: a check-in of the
+    aftercare schedule, a new one each time (its touchpoint makes sure it is drafted once)."""
     if not exit_.is_running:
         raise MessageRefused("This exit is cancelled.")
     if contact.organization_id != exit_.organization_id or contact.client_id != exit_.client_id:
         raise MessageRefused(f"{contact.name} is not one of {exit_.client.name}'s people.")
-    existing = selectors.open_message(exit_=exit_, contact=contact, kind=kind)
+    if recurring and kind != MessageKind.CHECK_IN:
+        raise MessageRefused("Only a check-in recurs.")
+    existing = None if recurring else selectors.open_message(exit_=exit_, contact=contact, kind=kind)
     if existing is not None:
         return existing
     address = _usable_email(contact)
@@ -490,6 +495,9 @@ def message_mark(*, message: Message, user: User, action: str) -> None:
                 raise _refused(refused) from None
             state = Message.State.SENT_BY_HAND if action == "sent-by-hand" else Message.State.CALLED
             _rows(message).update(state=state, sent_at=now)
+            messages_went_out.send(
+                sender=Message, organization=message.organization, message_ids=[message.pk]
+            )
         _record(message, user, MARKS[action])
     message.refresh_from_db()
     if message.exit is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -26,7 +27,8 @@ from goodterms.accounts.models import User, user_zone
 from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits import ical, selectors, services
-from goodterms.exits.models import ExitStep
+from goodterms.exits.models import CalendarFeed, ExitStep
+from goodterms.exits.signals import FeedItem, feed_items_requested
 from goodterms.exits.views.base import exit_for
 
 FEED_CACHE_SECONDS = 3600
@@ -112,7 +114,14 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     # which is cheap), and the fingerprint is the ETag: an unchanged feed costs a few small queries and, for
     # apps that ask with If-None-Match, no body at all.
     snapshot = selectors.feed_snapshot(feed=feed_, today=today)
+    # Apps above this one add their own events (aftercare's touchpoints), as plain values.
+    extra: list[FeedItem] = []
+    for _receiver, items in feed_items_requested.send(
+        sender=CalendarFeed, organization=feed_.organization, user=user, since=today - selectors.FEED_PAST
+    ):
+        extra.extend(cast("list[FeedItem]", items or []))
     parts = [
+        extra,
         str(tz),
         _host(request),
         user.name,
@@ -143,6 +152,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
             contacts=contacts,
             record_lengths=snapshot.record_lengths,
             now=now,
+            extra=extra,
         )
         cache.set(cache_key, body, FEED_CACHE_SECONDS)
     response = _calendar_response(body)
@@ -160,6 +170,7 @@ def _feed_body(
     contacts: dict[int, list[Contact]],
     record_lengths: dict[int, int],
     now: datetime,
+    extra: list[FeedItem],
 ) -> bytes:
     exits_prefix = request.build_absolute_uri(reverse("exits:list"))
     return ical.feed_calendar(
@@ -171,4 +182,5 @@ def _feed_body(
         sequences={step.pk: record_lengths.get(step.exit_id, 0) for step in steps},
         link=lambda step: f"{exits_prefix}{step.exit_id}/",
         now=now,
+        extra=extra,
     )
