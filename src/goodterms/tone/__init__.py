@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 NOT_SCORED = None  # the politeness given when there is nothing to score (empty, too short, not English)
-IMPOLITE = 0.05  # below this politeness a message reads clearly impolite and gets a finding of its own
+IMPOLITE = 0.01  # below this politeness a message reads clearly impolite and gets a finding of its own
 IMPOLITE_RULE = "cold.reads-impolite"
 
 
