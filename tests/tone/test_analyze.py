@@ -301,9 +301,9 @@ def test_html_entities_map_back_to_the_source():
 
 
 def test_emoji():
-    text = "Hi Anna 👋,\nThanks for everything 🙏🎉!! You never stopped surprising us 😄. All the best!"
+    text = "Hi Anna 👋,\nWere you surprised 🙏🎉?! You never stopped surprising us 😄. All the best!"
     report = analyze(text, "goodbye")
-    assert spans(report, text, "emotional.stacked-marks") == ["!!"]
+    assert spans(report, text, "emotional.stacked-marks") == ["?!"]
     assert all(0 <= f.start <= f.end <= len(text) for f in report.findings)
     assert analyze("🙏🎉👋", "goodbye").stats.words == 0
 
@@ -374,3 +374,30 @@ def test_overlapping_findings_of_different_rules_are_all_reported():
     assert spans(report, text, "emotional.venting") == ["I can't believe you"]
     assert spans(report, text, "blame.you-never") == ["you never"]
     assert spans(report, text, "passive-aggressive.as-per-my-last-email") == ["as per my last email"]
+
+
+def test_the_score_explains_itself_with_spans():
+    text = "Why did you break the logo again? Fix it now, this is stupid."
+    report = analyze(text)
+    assert report.reasons, report
+    for reason in report.reasons:
+        assert 0 <= reason.start < reason.end <= len(text)
+    down = [reason for reason in report.reasons if reason.weight < 0]
+    assert down, report.reasons
+
+
+def test_a_clearly_impolite_message_gets_a_warning_at_its_words():
+    from goodterms.tone import IMPOLITE, IMPOLITE_RULE
+
+    text = "Why did you break the logo again? Fix it now. Stop ignoring my emails, this is stupid and wrong."
+    report = analyze(text)
+    assert report.politeness is not None
+    found = [f for f in report.findings if f.rule == IMPOLITE_RULE]
+    assert bool(found) == (report.politeness < IMPOLITE)
+    for finding in found:
+        assert finding.severity == "warning" and text[finding.start : finding.end]
+
+
+def test_too_short_to_score_is_none():
+    assert analyze("Ok").politeness is None
+    assert analyze("").politeness is None

@@ -61,7 +61,7 @@ def test_errors_are_kept_for_what_damages_the_relationship():
     for rule_id in (
         "blame.you-never",
         "mass-greeting.hi-all",
-        "emotional.shouting",
+        "emotional.insult",
         "passive-aggressive.as-per-my-last-email",
         "unanswered-question.end-date",
     ):

@@ -52,7 +52,7 @@ def test_unknown_kind_names_the_allowed_kinds(tmp_path):
     path = write(tmp_path, "category: vague\nrules:\n" + GOOD_RULE.replace("kind: existence", "kind: exists"))
     assert load_error(path) == (
         f"{path}:4: unknown kind 'exists'; "
-        "allowed: existence, occurrence, readability, required_when, substitution"
+        "allowed: capitals, existence, occurrence, readability, required_when, substitution"
     )
 
 

@@ -185,7 +185,16 @@ def write_text(document: Document, report: Report, out: TextIO) -> None:
         _plural(sum(f.severity == severity for f in report.findings), severity) for severity in SEVERITIES
     )
     kind = f" ({report.kind})" if report.kind else ""
-    print(f"{document.name}{kind}: politeness {report.politeness:.2f}; {counts}", file=out)
+    for reason in report.reasons:
+        direction = "down" if reason.weight < 0 else "up"
+        line, col = positions.of(reason.start)
+        print(
+            f"{document.name}:{line}:{col}: reason: pulls the score {direction} "
+            f"{reason.weight:+.2f} “{document.text[reason.start : reason.end]}” ({reason.words})",
+            file=out,
+        )
+    politeness = "not scored" if report.politeness is None else f"{report.politeness:.2f}"
+    print(f"{document.name}{kind}: politeness {politeness}; {counts}", file=out)
 
 
 def _finding_dict(finding: dict[str, Any], positions: Positions) -> dict[str, Any]:
@@ -198,6 +207,7 @@ def to_json_entry(document: Document, report: Report) -> dict[str, Any]:
     positions = Positions(document.text)
     data = report.to_dict()
     data["findings"] = [_finding_dict(finding, positions) for finding in data["findings"]]
+    data["reasons"] = [_finding_dict(reason, positions) for reason in data["reasons"]]
     return {"file": document.name, "part": document.part, "report": data}
 
 

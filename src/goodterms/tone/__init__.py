@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from goodterms.tone.report import CATEGORIES, KINDS, SEVERITIES, Finding, Report, Stats, Strategy
+from goodterms.tone.report import CATEGORIES, KINDS, SEVERITIES, Finding, Reason, Report, Stats, Strategy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,6 +28,7 @@ __all__ = [
     "KINDS",
     "SEVERITIES",
     "Finding",
+    "Reason",
     "Report",
     "Stats",
     "Strategy",
@@ -36,7 +37,9 @@ __all__ = [
     "load_rules",
 ]
 
-NOT_SCORED = 0.5  # the politeness given when there is nothing to score: neither polite nor impolite
+NOT_SCORED = None  # the politeness given when there is nothing to score (empty, too short, not English)
+IMPOLITE = 0.01  # below this politeness a message reads clearly impolite and gets a finding of its own
+IMPOLITE_RULE = "cold.reads-impolite"
 
 
 def load_rules(paths: Iterable[str | Path] = (), disabled: Iterable[str] = ()) -> RuleSet:
@@ -97,22 +100,34 @@ def analyze(text: str, kind: str | None = None, *, rules: RuleSet | None = None)
     if kind is None:
         notes.append("No kind of message was given, so the checks for particular kinds were skipped.")
 
-    politeness = NOT_SCORED
+    politeness: float | None = NOT_SCORED
     strategies: tuple[Strategy, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     body = doc.body
     if body.strip():
-        from goodterms.tone.politeness import score
+        from goodterms.tone.politeness.model import explain
 
-        scored = score(body)
+        scored = explain(body)
         politeness = scored.probability
         if doc.offsets_unchanged:
             strategies = scored.strategies
+            reasons = scored.reasons
         else:
             strategies = tuple(
                 Strategy(name=s.name, start=start, end=end, polite=s.polite)
                 for s in scored.strategies
                 for start, end in (doc.to_original(s.start, s.end),)
             )
+            reasons = tuple(
+                Reason(words=r.words, start=start, end=end, weight=r.weight)
+                for r in scored.reasons
+                for start, end in (doc.to_original(r.start, r.end),)
+            )
+        if politeness is None:
+            notes.append("The message is too short to score its politeness.")
+        elif politeness < IMPOLITE:
+            findings.extend(_impolite(politeness, reasons))
+            findings.sort(key=lambda f: (f.start, f.end, f.rule))
     else:
         notes.append("There are no words of your own to score, only a quote or a signature.")
     return Report(
@@ -121,5 +136,29 @@ def analyze(text: str, kind: str | None = None, *, rules: RuleSet | None = None)
         stats=stats,
         kind=kind,
         strategies=strategies,
+        reasons=reasons,
         notes=tuple(notes),
     )
+
+
+def _impolite(politeness: float, reasons: tuple[Reason, ...]) -> list[Finding]:
+    """One warning for a message that reads clearly impolite, at the words that pulled it down most."""
+    down = [reason for reason in reasons if reason.weight < 0]
+    if not down:
+        return []
+    worst = down[0]
+    words = ", ".join(f"“{reason.words}”" for reason in down[:3])
+    return [
+        Finding(
+            rule=IMPOLITE_RULE,
+            category="cold",
+            severity="warning",
+            start=worst.start,
+            end=worst.end,
+            message=(
+                f"The message reads as impolite (politeness {politeness:.2f} of 1). What pulled it down "
+                f"most: {words}."
+            ),
+            suggestion="Thank them, ask rather than tell (“Could you…?”), and soften the words named here.",
+        )
+    ]

@@ -59,12 +59,23 @@ class Strategy:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Words that moved the politeness score, at text[start:end]: weight < 0 pulled it down, > 0 up."""
+
+    words: str  # the feature as the model saw it: a strategy's name or a word
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
 class Report:
-    politeness: float  # 0 to 1: how likely a reader finds the text polite
+    politeness: float | None  # 0 to 1: how likely a reader finds the text polite; None when not scored
     findings: tuple[Finding, ...]
     stats: Stats
     kind: str | None = None
     strategies: tuple[Strategy, ...] = ()
+    reasons: tuple[Reason, ...] = ()  # what pulled the politeness score down or up most, strongest first
     language: str = "en"  # "unsupported" when the text is not English: then nothing is scored
     notes: tuple[str, ...] = field(default=())  # e.g. "The text is empty."
 

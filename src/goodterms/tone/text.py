@@ -188,6 +188,12 @@ _CUT = re.compile(
     r"|_{10,}[ \t]*\r?\n[ \t]*from:"
     r"|begin forwarded message:?"
     r"|from:[^\n]*\r?\n(?:[^\n]*\r?\n){0,2}?[ \t]*(?:sent|date):"
+    # Lotus Notes: "----- Forwarded by Name/HOU/ECT on 10/16/2000 -----" and the header block of a reply,
+    # "Name@ENRON" or "Name <a@b.com> on 01/01/2001 08:59 PM", perhaps a date line, then "To:" and "cc:".
+    r"|-{3,}[ \t]*forwarded by\b"
+    r"|(?:[^\n]{0,200}?(?:@|\b\d{1,2}/\d{1,2}/\d{2,4}\b|sent by:|please respond to)[^\n]{0,200}\r?\n"
+    r"(?:[ \t]*\r?\n){0,6}){0,4}"
+    r"[ \t]*to:[^\n]*\r?\n(?:[^\n]{0,300}\r?\n){0,8}?[ \t]*(?:cc|subject):"
     r")",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -595,7 +601,15 @@ def read(original: str) -> Document:
         notes.append("The text looked like HTML: the coach read its visible text.")
 
     cut = len(text)
-    quick = "wrote:" in text or "---" in text or "__" in text or "rom:" in text or "orwarded" in text
+    quick = (
+        "wrote:" in text
+        or "---" in text
+        or "__" in text
+        or "rom:" in text
+        or "orwarded" in text
+        or "o:" in text
+        or "O:" in text
+    )
     if quick:
         found = _CUT.search(text)
         if found is not None:

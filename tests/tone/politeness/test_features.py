@@ -19,6 +19,7 @@ EXAMPLES = [
     ("Excuse me for asking again.", "apologizing", "Excuse me"),
     ("Could you send it, please?", "please", "please"),
     ("Please send the invoice.", "please-start", "Please"),
+    ("Please find the invoice attached.", "please", "Please"),
     ("Would you send the invoice?", "indirect-request", "Would you"),
     ("I was wondering if the logo is final.", "indirect-request", "I was wondering"),
     ("Can you send the invoice?", "modal-request", "Can you"),
@@ -109,15 +110,17 @@ def test_features_come_in_the_documented_blocks():
     cues, shape, words = blocks
     assert [strategy.name for strategy in strategies] == ["indirect-request", "urgency"]
     assert cues[:2] == ["indirect-request", "urgency"]
-    assert "end:?" in cues
-    # Content words become a placeholder, numbers 0 and shouting CAPS; the text start is marked.
+    assert not any(cue.startswith(("end:", "length:", "sentences:")) for cue in cues)  # no format cues
+    # Content words become a placeholder, numbers 0 and shouting CAPS; the text start is marked; one end mark.
     assert f"{TEXT_START} could you _" in shape
-    assert "_ 0 CAPS ?" in shape
-    assert "Invoice" in words
+    assert "_ 0 CAPS ." in shape
+    assert "?" not in shape
+    assert "send" in words and "Invoice" not in words  # a capitalised word inside a sentence: a name
+    assert "mike" not in extract("Thanks, Mike")[1][2]
     assert not any(" " in word for word in words)  # single words only: the topic stays out of n-grams
 
 
 def test_wiki_jargon_is_masked():
     _strategies, (_cues, _shape, words) = extract("Why did you revert my edit on Wikipedia?")
-    assert "revert" not in words and "Wikipedia" not in words
-    assert "_" in words
+    assert "revert" not in words and "wikipedia" not in words
+    assert extract("See the attached summary of the deal.")[1][2] == []  # platform words, not tone

@@ -60,6 +60,7 @@ def test_training_writes_a_loadable_artifact(corpus_path, tmp_path):
     assert loaded.fingerprint == fingerprint()
     polite = loaded.score("Thanks so much! Could you please send the logo when you have a moment?")
     rude = loaded.score("Why did you break the logo again? Fix it now.")
+    assert polite.probability is not None and rude.probability is not None
     assert polite.probability > 0.5 > rude.probability
     assert [strategy.name for strategy in rude.strategies] == ["direct-question", "imperative"]
 

@@ -45,6 +45,15 @@
 
   function show(report, text) {
     politeness.textContent = report.politeness === null ? "not scored" : report.politeness.toFixed(2);
+    // Why the score is what it is: the words and strategies that pulled it down or lifted it most.
+    const reasons = document.getElementById("coach-reasons");
+    if (reasons) {
+      reasons.textContent = "";
+      (report.reasons || []).forEach((r) => {
+        const down = r.weight < 0;
+        reasons.append(el("li", { class: down ? "reason-down" : "reason-up" }, (down ? "Pulls it down" : "Lifts it") + ": “" + r.words + "”"));
+      });
+    }
     const offsets = utf16Offsets(text);
     const findings = report.findings
       .map((f) => {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from goodterms.tone.kinds.base import Hit, Rule, RuleKind
+from goodterms.tone.kinds.capitals import Capitals
 from goodterms.tone.kinds.existence import Existence
 from goodterms.tone.kinds.occurrence import Occurrence
 from goodterms.tone.kinds.readability import Readability
@@ -10,7 +11,7 @@ from goodterms.tone.kinds.required_when import RequiredWhen
 from goodterms.tone.kinds.substitution import Substitution
 
 REGISTRY: dict[str, type[RuleKind]] = {
-    kind.name: kind for kind in (Existence, Substitution, Occurrence, Readability, RequiredWhen)
+    kind.name: kind for kind in (Existence, Substitution, Occurrence, Readability, RequiredWhen, Capitals)
 }
 
 __all__ = ["REGISTRY", "Hit", "Rule", "RuleKind"]

@@ -86,6 +86,13 @@ STRATEGY_POLITE: Final[dict[str, bool]] = {
 # pattern wins (the sentence-start table on a tie), and the search goes on after the words it matched.
 _AT_SENTENCE_START: Final[tuple[tuple[str, str], ...]] = (
     ("please-start", "please|pls|plz|kindly"),
+    # "Please find attached", "Please let me know": in business mail the stock openers of a courteous note,
+    # not orders; they count as "please" (the sentence-start table wins on a tie, and these are longer).
+    (
+        "please",
+        "please|kindly >find|see|let|note|advise|feel|call|review|forward|contact|confirm|sign|join|accept"
+        "|allow|print|reply|respond|share|check",
+    ),
     ("greeting", "hi|hello|hey|hiya|howdy|dear|greetings|hallo; good morning|afternoon|evening|day"),
     (
         "direct-question",
@@ -383,6 +390,19 @@ JARGON: Final[frozenset[str]] = frozenset(
     """.split()  # noqa: SIM905 - as above
 )
 
+#: Words of StackExchange's business and words whose weight on the corpora is about the platform, not the tone
+#: ("See WP:…", "deal", "consensus"…); masked in the words block like JARGON.
+PLATFORM: Final[frozenset[str]] = frozenset(
+    """
+    question questions answer answers answered answering post posts posted posting vote votes voted upvote
+    downvote upvoted downvoted comment comments tag tags tagged site sites meta moderator moderators mod mods
+    thread threads stackoverflow stack exchange se so code snippet compile compiler error errors bug bugs
+    link links url page pages user users username deal summary consensus desk fair let see attached attach
+    discussion source sources reference references policy policies guideline guidelines image images file
+    files upload uploaded delete deleted deletion move moved merge merged proposal propose proposed
+    """.split()  # noqa: SIM905 - as above
+)
+
 #: The feature blocks, in the order `extract()` returns them.
 BLOCKS: Final[tuple[str, ...]] = ("strategy", "shape", "word")
 
@@ -392,6 +412,11 @@ _KEPT: Final = FUNCTION_WORDS | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url
 
 
 Features = tuple[list[str], list[str], list[str]]
+
+_MARKS: Final = frozenset({"?", "!"})
+_END: Final = "."
+# Left out of the words block: what the shape block keeps, and the masked vocabularies.
+_NOT_WORDS: Final = FUNCTION_WORDS | JARGON | PLATFORM | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url>"}
 
 # Each token's symbol in the shape block, remembered: words repeat across texts, and a dict lookup per token
 # at C speed beats the checks below. Bounded, so that an endless stream of new words cannot grow it forever.
@@ -419,13 +444,8 @@ def extract(text: str) -> tuple[list[Strategy], Features]:
     matches, tokens, lowered = _scan(text)
     strategies = _strategies(matches, lowered)
     cues = [strategy.name for strategy in strategies]
-    # Cues that the n-grams miss: how the text ends, whether it starts in lower case, how long it is.
-    last = lowered[-1] if lowered else ""
-    cues.append("end:" + (last if last in _SENTENCE_END else "none"))
-    if tokens and tokens[0].islower():
-        cues.append("lower-start")
-    cues.append(f"length:{min(len(tokens) // 10, 6)}")
-    cues.append(f"sentences:{min(lowered.count('.') + lowered.count('?') + lowered.count('!'), 4)}")
+    # No format cues (how the text ends, its length, its sentence count): every training request is two
+    # sentences ending in "?", so such cues learn the corpus, not the tone, and penalise ordinary mail.
     # A sentence's first token follows the punctuation that ended the sentence before, or TEXT_START.
     symbols: list[str | None] = [TEXT_START]
     symbols += map(_SHAPES.get, tokens)  # None for a token not seen yet, filled in below
@@ -433,16 +453,34 @@ def extract(text: str) -> tuple[list[Strategy], Features]:
         for index in compress(count(), map(not_, symbols)):
             symbols[index] = _shape_of(tokens[index - 1], lowered[index - 1])  # symbols[0] is TEXT_START
     shape = cast("list[str]", symbols)  # no None left
+    if "?" in shape or "!" in shape:  # one end mark for all: "?" would learn the corpus's format
+        shape = [_END if symbol in _MARKS else symbol for symbol in shape]
     # n-grams by C-level concatenation: "a " + "b", then "a " + "b c", then "a " + "b c d".
     spaced = list(map(add, shape, repeat(" ")))
     shape2 = list(map(add, spaced, shape[1:]))
     shape3 = list(map(add, spaced, shape2[1:]))
     shape4 = list(map(add, spaced, shape3[1:]))
-    if JARGON.isdisjoint(lowered):  # the usual case, checked at C speed
-        word = tokens
-    else:
-        word = [_PLACEHOLDER if low in JARGON else token for token, low in zip(tokens, lowered, strict=True)]
+    # Content words only, lower-cased: function words and sentence marks are the shape block's, and the
+    # platforms' own vocabulary (Wikipedia's and StackExchange's business, mail's "see attached") is masked.
+    # Capitalised words inside a sentence are names ("Thanks, Mike"), of people or places: left out too.
+    word = [
+        low
+        for previous, token, low in zip([LINE_BREAK, *lowered], tokens, lowered, strict=False)
+        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not token[:1].isupper())
+    ]
     return strategies, (cues, shape + shape2 + shape3 + shape4, word)
+
+
+def words_with_spans(text: str) -> list[tuple[str, int, int]]:
+    """The words block's words of `text`, each with its character span (for explanations only)."""
+    matches, tokens, lowered = _scan(text)
+    found = []
+    previous = LINE_BREAK
+    for match, token, low in zip(matches, tokens, lowered, strict=True):
+        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not token[:1].isupper()):
+            found.append((low, match.start(), match.end()))
+        previous = low
+    return found
 
 
 def _phrases(trie: dict[str, _Node], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str, int]]:
@@ -462,6 +500,8 @@ def fingerprint() -> str:
         _phrases(_ANYWHERE_TRIE),
         sorted(FUNCTION_WORDS),
         sorted(JARGON),
+        sorted(PLATFORM),
+        "no-format-cues:v2",
         _TOKEN_RE.pattern,
         sorted(_NORMALISE.items()),
     )

@@ -15,22 +15,25 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from goodterms.tone.politeness.features import BLOCKS, Features, extract
-from goodterms.tone.report import Strategy
+from goodterms.tone.politeness.features import BLOCKS, Features, extract, words_with_spans
+from goodterms.tone.report import Reason, Strategy
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 ARTIFACT = "model.json.gz"
 FORMAT = 1
+MIN_WORDS = 3  # fewer words than this say too little to score: the probability is None
+REASONS = 5  # how many reasons a score gives at most
 
 
 @dataclass(frozen=True)
 class Politeness:
     """How likely a reader finds a text polite (0 to 1), and the politeness strategies it uses."""
 
-    probability: float
+    probability: float | None  # None: too few words to score
     strategies: tuple[Strategy, ...]
+    reasons: tuple[Reason, ...] = ()
 
 
 def idf(documents: int, document_frequency: int) -> float:
@@ -65,7 +68,45 @@ class Model:
 
     def score(self, text: str) -> Politeness:
         strategies, features = extract(text)
+        if len(features[2]) + len(strategies) < MIN_WORDS and len(text.split()) < MIN_WORDS:
+            return Politeness(None, tuple(strategies))
         return Politeness(self.probability(self.margin(features)), tuple(strategies))
+
+    def reasons(self, text: str, strategies: tuple[Strategy, ...], features: Features) -> tuple[Reason, ...]:
+        """The strategies and words that moved the score most, each with its span (strongest first)."""
+        found: list[Reason] = []
+        for table, block, index in ((self.tables[0], features[0], 0), (self.tables[2], features[2], 2)):
+            known = table.keys() & block
+            norm = math.sqrt(sum(table[f].imag for f in known)) if known else 0.0
+            if not norm:
+                continue
+            weights = {f: table[f].real / norm for f in known}
+            if index == 0:
+                seen: set[str] = set()
+                for strategy in strategies:
+                    if strategy.name in weights and strategy.name not in seen:
+                        seen.add(strategy.name)
+                        found.append(
+                            Reason(strategy.name, strategy.start, strategy.end, weights[strategy.name])
+                        )
+            else:
+                seen = set()
+                for word, start, end in words_with_spans(text):
+                    if word in weights and word not in seen:
+                        seen.add(word)
+                        found.append(Reason(word, start, end, weights[word]))
+        found.sort(key=lambda reason: (-abs(reason.weight), reason.start))
+        return tuple(reason for reason in found[:REASONS] if abs(reason.weight) >= 0.01)
+
+    def explain(self, text: str) -> Politeness:
+        """The score with its reasons."""
+        strategies, features = extract(text)
+        scored = self.score(text)
+        if scored.probability is None:
+            return scored
+        return Politeness(
+            scored.probability, scored.strategies, self.reasons(text, tuple(strategies), features)
+        )
 
 
 def from_artifact(artifact: dict[str, Any]) -> Model:
@@ -119,3 +160,8 @@ def shipped() -> Model:
 def score(text: str) -> Politeness:
     """How likely a reader finds `text` polite, and the politeness strategies in it (offsets into `text`)."""
     return shipped().score(text)
+
+
+def explain(text: str) -> Politeness:
+    """As score(), with the reasons: what pulled the score down or up most, with spans."""
+    return shipped().explain(text)

@@ -42,7 +42,10 @@ TEXT_COLUMN = "Request"
 SCORE_COLUMN = "Normalized Score"
 SEED = 0
 FOLDS = 10
-C = 10.0  # inverse regularisation strength of the logistic regression, chosen by cross-validation
+C = 1.0  # inverse L2 regularisation strength of the logistic regression: strong, so no feature dominates
+CLIP = 2.0  # no weight beyond ±CLIP: one word cannot decide a message on its own
+MIN_DF = 3  # a feature seen in fewer training texts than this is dropped: it would learn those texts only
+OFFERS_WEIGHT = 1.0  # how much one warm or tough offer counts in training, beside a request's median distance
 SCALES = (1.0, 1.0, 1.0)  # weight of each block of BLOCKS; a smaller one regularises that block harder
 DIGITS = 6  # significant digits kept of each weight: plenty, and the artifact stays small and stable
 
@@ -104,6 +107,86 @@ def load_corpus(path: Path) -> Corpus:
     )
 
 
+@dataclass(frozen=True)
+class Offers:
+    """Purchase offers written to be warm (1) or tough (0): business register, used to place the 0.5 line."""
+
+    texts: list[str]
+    labels: list[int]
+    sha256: str
+
+
+def load_offers(path: Path) -> Offers:
+    data = path.read_bytes()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    if not rows or "message" not in rows[0] or "condition" not in rows[0]:
+        raise ValueError(f"{path}: expected the columns 'message' and 'condition'")
+    labels = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            labels.append(int(float(row["condition"])))
+        except ValueError:
+            raise ValueError(f"{path}:{number}: condition {row['condition']!r} is not 0 or 1") from None
+    return Offers([row["message"] for row in rows], labels, hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class Rows:
+    """Training rows from several sources: features, target (1 polite) and weight of each text."""
+
+    features: list[Features]
+    targets: list[int]
+    weights: list[float]
+
+    @classmethod
+    def of(cls, corpora: Sequence[Corpus], cache: dict[str, Features]) -> Rows:
+        rows = cls([], [], [])
+        for corpus in corpora:
+            rows.features += [features_of(text, cache) for text in corpus.texts]
+            rows.targets += corpus.polite()
+            rows.weights += corpus.weights()
+        return rows
+
+    def add_offers(self, offers: Offers, indices: Sequence[int], cache: dict[str, Features]) -> Rows:
+        return Rows(
+            self.features + [features_of(offers.texts[i], cache) for i in indices],
+            self.targets + [offers.labels[i] for i in indices],
+            self.weights + [OFFERS_WEIGHT] * len(indices),
+        )
+
+
+def features_of(text: str, cache: dict[str, Features]) -> Features:
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = extract(text)[1]
+    return found
+
+
+def offers_out_of_fold(
+    corpora: Sequence[Corpus], offers: Offers, folds: int, seed: int, cache: dict[str, Features]
+) -> list[float]:
+    """Each offer's margin from a model trained on the corpora and the other folds of offers."""
+    from sklearn.model_selection import StratifiedKFold
+
+    base = Rows.of(corpora, cache)
+    margins = [0.0] * len(offers.texts)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_part, test_part in splitter.split(offers.texts, offers.labels):
+        rows = base.add_offers(offers, list(train_part), cache)
+        fitted = fit(rows.features, rows.targets, rows.weights)
+        tested = [features_of(offers.texts[i], cache) for i in test_part]
+        for index, margin in zip(test_part, decision(fitted, tested), strict=True):
+            margins[int(index)] = margin
+    return margins
+
+
+def platt(margins: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    fitted = LogisticRegression(C=1e6, max_iter=10_000).fit([[m] for m in margins], list(labels))
+    return float(fitted.coef_[0][0]), float(fitted.intercept_[0])
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Vectorising: the same arithmetic as Model.margin(), one value per feature so scikit-learn can fit it.
 
@@ -114,12 +197,13 @@ class Vocabulary:
     frequencies: tuple[dict[str, int], ...]  # per block: feature -> how many training texts have it
 
     @classmethod
-    def fit(cls, features: Sequence[Features]) -> Vocabulary:
+    def fit(cls, features: Sequence[Features], min_df: int = MIN_DF) -> Vocabulary:
         counters: list[Counter[str]] = [Counter() for _ in BLOCKS]
         for text_features in features:
             for counter, block in zip(counters, text_features, strict=True):
                 counter.update(set(block))
-        return cls(len(features), tuple(dict(counter) for counter in counters))
+        kept = tuple({f: n for f, n in sorted(counter.items()) if n >= min_df} for counter in counters)
+        return cls(len(features), kept)
 
     def vectorise(self, text_features: Features, scales: Sequence[float]) -> dict[str, float]:
         """`{"<block index>\\t<feature>": value}` for the features known to the vocabulary."""
@@ -134,6 +218,8 @@ class Vocabulary:
                 for feature in set(block)
                 if feature in frequencies
             }
+            if not known:
+                continue
             norm = math.sqrt(sum(value * value for value in known.values()))
             for feature, value in known.items():
                 values[f"{index}\t{feature}"] = scale * value / norm
@@ -165,6 +251,7 @@ def fit(
     matrix = columns.fit_transform([vocabulary.vectorise(text, scales) for text in features])
     estimator = LogisticRegression(C=c, max_iter=10_000)
     estimator.fit(matrix, list(targets), sample_weight=list(weights))
+    estimator.coef_.clip(-CLIP, CLIP, out=estimator.coef_)  # bounded weights, also for decision() below
     return Fitted(
         vocabulary=vocabulary,
         names=list(columns.get_feature_names_out()),
@@ -301,11 +388,24 @@ def calibrate(
     return float(platt.coef_[0][0]), float(platt.intercept_[0])
 
 
-def train(corpus: Corpus, folds: int = FOLDS, seed: int = SEED) -> dict[str, Any]:
-    """The artifact of a model trained on the whole corpus, as a JSON-ready dict."""
-    features = [extract(text)[1] for text in corpus.texts]
-    fitted = fit(features, corpus.polite(), corpus.weights())
-    slope, offset = calibrate(corpus, features, folds, seed)
+def train(
+    corpus: Corpus | Sequence[Corpus], folds: int = FOLDS, seed: int = SEED, offers: Offers | None = None
+) -> dict[str, Any]:
+    """The artifact of a model trained on every corpus (and the offers), as a JSON-ready dict.
+
+    With offers, the probability is calibrated on their out-of-fold margins: 0.5 is then the line between a
+    warm and a tough business message. Without, on the first corpus's out-of-fold margins.
+    """
+    corpora = [corpus] if isinstance(corpus, Corpus) else list(corpus)
+    cache: dict[str, Features] = {}
+    rows = Rows.of(corpora, cache)
+    if offers is not None:
+        rows = rows.add_offers(offers, range(len(offers.texts)), cache)
+        slope, offset = platt(offers_out_of_fold(corpora, offers, folds, seed, cache), offers.labels)
+    else:
+        first = corpora[0]
+        slope, offset = calibrate(first, [features_of(text, cache) for text in first.texts], folds, seed)
+    fitted = fit(rows.features, rows.targets, rows.weights)
     weights: list[dict[str, list[float]]] = [{} for _ in BLOCKS]
     for name, coefficient in zip(fitted.names, fitted.coefficients, strict=True):
         index, feature = name.split("\t", 1)
@@ -314,7 +414,8 @@ def train(corpus: Corpus, folds: int = FOLDS, seed: int = SEED) -> dict[str, Any
     return {
         "format": FORMAT,
         "fingerprint": fingerprint(),
-        "corpus": {"rows": len(corpus.texts), "sha256": corpus.sha256},
+        "corpus": [{"rows": len(c.texts), "sha256": c.sha256} for c in corpora]
+        + ([{"rows": len(offers.texts), "sha256": offers.sha256}] if offers is not None else []),
         "documents": fitted.vocabulary.documents,
         "intercept": _round(fitted.intercept),
         "calibration": {"slope": _round(slope), "offset": _round(offset)},
@@ -335,7 +436,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m goodterms.tone.politeness.train", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--data", type=Path, required=True, help="the annotated corpus (CSV)")
+    parser.add_argument(
+        "--data", type=Path, nargs="+", required=True, help="the annotated corpora (CSV), one or more"
+    )
+    parser.add_argument(
+        "--offers", type=Path, help="warm and tough offers (CSV): trained on and calibrated on"
+    )
     parser.add_argument(
         "--evaluate", action="store_true", help="print cross-validated accuracy; write nothing"
     )
@@ -343,13 +449,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=FOLDS)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
-    corpus = load_corpus(args.data)
+    corpora = [load_corpus(path) for path in args.data]
     if args.evaluate:
-        print(report(corpus, evaluate(corpus, args.folds, args.seed), args.folds, args.seed))
+        print(report(corpora[0], evaluate(corpora[0], args.folds, args.seed), args.folds, args.seed))
         return 0
-    write_artifact(train(corpus, args.folds, args.seed), args.output)
+    offers = load_offers(args.offers) if args.offers else None
+    write_artifact(train(corpora, args.folds, args.seed, offers), args.output)
     size = args.output.stat().st_size
-    print(f"wrote {args.output} ({size / 1e6:.1f} MB) from {len(corpus.texts):,} requests", file=sys.stderr)
+    texts = sum(len(c.texts) for c in corpora) + (len(offers.texts) if offers else 0)
+    print(f"wrote {args.output} ({size / 1e6:.2f} MB) from {texts:,} texts", file=sys.stderr)
     return 0
 
 
