@@ -25,6 +25,9 @@ _RUN = re.compile(
     r"(?<![\w&/.@-])[A-Z][A-Z'\u2019]*+(?:[ \t]+[A-Z][A-Z'\u2019]*)*+"  # possessive: no shorter run
     r"(?![\w&/@-]|\.\w|\.[ \t]*\d)"  # not "NO. 0100067175" nor "U.S."
 )
+_ASCII_CAPITAL = re.compile(r"[A-Z]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER = re.compile(r"[^\W\d_]")
 _TABLE = re.compile(r"\t|\S {3,}\S.*\S {3,}\S|\d{5,}|^[ \t]*[A-Z][A-Z .]{0,30}:|[$#@]")
 _END_MARK = frozenset(".!?")
 MOSTLY_CAPITALS = 0.6  # above this share of capital letters, the whole message is in capitals
@@ -75,8 +78,11 @@ class Capitals(RuleKind):
 
     def _runs(self, doc: Document) -> list[tuple[int, int]]:
         body = doc.text[: doc.body_end]
-        capitals = sum(1 for ch in body if ch.isupper())
-        letters = sum(1 for ch in body if ch.isalpha())
+        if body.lower() == body:  # no capital at all: the common case, found in C
+            return []
+        # Counted by the regex engine: ASCII capitals, then the few other characters one by one.
+        capitals = len(_ASCII_CAPITAL.findall(body)) + sum(ch.isupper() for ch in _NOT_ASCII.findall(body))
+        letters = len(_LETTER.findall(body))
         if not capitals or capitals > letters * MOSTLY_CAPITALS:
             return []
         lines = body.split("\n")
@@ -85,7 +91,7 @@ class Capitals(RuleKind):
         for index, line in enumerate(lines):
             start = offset
             offset += len(line) + 1
-            if not any(ch.isupper() for ch in line) or _TABLE.search(line):
+            if line.lower() == line or _TABLE.search(line):
                 continue
             stripped = line.strip()
             following = next((rest.strip() for rest in lines[index + 1 :] if rest.strip()), "")

@@ -11,6 +11,7 @@ the text's tf-idf vector (the imaginary part), so a block contributes `real / sq
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,9 @@ class Model:
         return exp_z / (1.0 + exp_z)
 
     def score(self, text: str) -> Politeness:
-        strategies, features = extract(text)
+        return self._scored(text, *extract(text))
+
+    def _scored(self, text: str, strategies: Sequence[Strategy], features: Features) -> Politeness:
         if len(features[2]) + len(strategies) < MIN_WORDS and len(text.split()) < MIN_WORDS:
             return Politeness(None, tuple(strategies))
         return Politeness(self.probability(self.margin(features)), tuple(strategies))
@@ -100,8 +103,8 @@ class Model:
 
     def explain(self, text: str) -> Politeness:
         """The score with its reasons."""
-        strategies, features = extract(text)
-        scored = self.score(text)
+        strategies, features = extract(text)  # once, for the score and its reasons
+        scored = self._scored(text, strategies, features)
         if scored.probability is None:
             return scored
         return Politeness(
