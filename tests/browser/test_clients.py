@@ -23,7 +23,7 @@ def test_create_a_client_with_two_contacts(page, alice):
 
     page.get_by_role("link", name="Add a contact").click()
     page.get_by_label("Name").fill("Nancy Davolio")
-    page.get_by_label("Email").fill("nancy@northwind.example")
+    page.locator("#id_email").fill("nancy@northwind.example")
     page.get_by_label("Role or title").fill("Head of sales")
     page.get_by_label("Primary contact").check()
     page.get_by_label("What we did together").fill("Rebuilt the order pipeline in spring.")
@@ -31,9 +31,9 @@ def test_create_a_client_with_two_contacts(page, alice):
     expect(page.get_by_role("heading", name="Add a contact at Northwind Traders")).to_be_visible()
 
     page.get_by_label("Name").fill("Andrew Fuller")
-    page.get_by_label("Email").fill("andrew@northwind.example")
+    page.locator("#id_email").fill("andrew@northwind.example")
     page.get_by_label("Preferred channel").select_option("phone")
-    page.get_by_label("Phone").fill("+1 206 555 0100")
+    page.locator("#id_phone").fill("+1 206 555 0100")
     page.get_by_role("button", name="Save", exact=True).click()
 
     cards = page.locator(".card")

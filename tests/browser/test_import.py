@@ -44,7 +44,7 @@ def test_preview_with_an_error_row_then_a_clean_import(page, alice):
     expect(problems).to_contain_text("Not a valid email address")
     expect(problems).to_contain_text("Line 4")
     expect(problems).to_contain_text("line feed")
-    expect(page.get_by_role("button", name="Import")).to_be_disabled()
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_disabled()
     assert not Client.objects.exists() and not Contact.objects.exists()
 
     _upload(page, "people-fixed.csv", CORRECTED)
