@@ -35,6 +35,7 @@ def test_production_mode_passes_check_deploy_without_warnings(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="goodterms.example.org",
         EMAIL_URL="smtp+tls://goodterms:mail-password@mail.example.org:587",
+        SITE_URL="https://goodterms.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr
@@ -96,6 +97,7 @@ def _production(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "goodterms.example.org",
         "EMAIL_URL": "smtp+tls://mail.example.org:587",
+        "SITE_URL": "https://goodterms.example.org",
     }
     base = {
         k: v
@@ -125,6 +127,8 @@ def _production(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),
         ({"ALLOWED_HOSTS": "<unset>"}, "ALLOWED_HOSTS is not set: name the host"),
         ({"DEBUG": "true"}, "DEBUG=true shows code and settings on error pages: unset DEBUG"),
+        ({"SITE_URL": "<unset>"}, "SITE_URL is not an https:// address"),
+        ({"SITE_URL": "http://goodterms.example.org"}, "SITE_URL is not an https:// address"),
     ],
 )
 def test_production_mode_refuses_to_start_unsafely_and_names_the_fix(tmp_path, env, fix):

@@ -128,7 +128,7 @@ def trusted_proxies(raw: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IP
 
 
 def production_problems(
-    *, secret_key: str, email_url: str, allowed_hosts: list[str], debug: bool
+    *, secret_key: str, email_url: str, allowed_hosts: list[str], debug: bool, site_url: str = ""
 ) -> list[str]:
     """Why production mode must not start with these values, each with its fix (tests/test_settings.py)."""
     problems = []
@@ -155,6 +155,11 @@ def production_problems(
             "ALLOWED_HOSTS contains '*', which answers any Host header (and so links in emails to any site): "
             "name your host, ALLOWED_HOSTS=goodterms.example.org"
         )
+    if not site_url.startswith("https://"):
+        problems.append(
+            "SITE_URL is not an https:// address, so the survey links in emails would point elsewhere: "
+            "set SITE_URL=https://goodterms.example.org"
+        )
     if debug:
         problems.append("DEBUG=true shows code and settings on error pages: unset DEBUG in production")
     return problems
@@ -172,6 +177,7 @@ if HTTPS:
         email_url=env_str("EMAIL_URL"),
         allowed_hosts=env_list("ALLOWED_HOSTS", []),
         debug=DEBUG,
+        site_url=env_str("SITE_URL"),
     )
     if _problems:
         raise ImproperlyConfigured(
