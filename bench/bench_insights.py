@@ -37,6 +37,7 @@ from bench.harness import (
     ms,
     ratio,
     running_server,
+    server_env,
     time_page,
     verdict,
 )
@@ -151,19 +152,7 @@ def main() -> int:
         return 0
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     work = Path(tempfile.mkdtemp(prefix="goodterms-bench-insights-"))
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "GOODTERMS_HTTPS", "ALLOWED_HOSTS", "HOST", "PORT"}
-    }
-    env.update(
-        {
-            "GOODTERMS_DATA_DIR": str(work / "data"),
-            "DJANGO_SETTINGS_MODULE": "goodterms.settings",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
+    env = server_env(work / "data")
     pages = {
         "insights page": "/aftercare/insights/",
         "insights CSV": "/aftercare/insights.csv",

@@ -59,6 +59,7 @@ from bench.harness import (
     postgres_database,
     ratio,
     running_server,
+    server_env,
     time_page,
     verdict,
 )
@@ -786,19 +787,7 @@ def main() -> int:
     runs: dict[str, tuple[dict[str, Timing], dict[str, Any]]] = {}
     if not args.engine_only:
         work = Path(tempfile.mkdtemp(prefix="goodterms-bench-plan-"))
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "DEBUG", "GOODTERMS_HTTPS", "ALLOWED_HOSTS", "HOST", "PORT"}
-        }
-        env.update(
-            {
-                "GOODTERMS_DATA_DIR": str(work / "data"),
-                "DJANGO_SETTINGS_MODULE": "goodterms.settings",
-                "LOG_LEVEL": "WARNING",
-                "PYTHONUNBUFFERED": "1",
-            }
-        )
+        env = server_env(work / "data")
         try:
             manage(env, "collectstatic", "--noinput", "--verbosity", "0")  # the server needs the manifest
             runs["SQLite"] = bench_backend("SQLite", env, work, args.requests, args.warmup, args.page_budget)

@@ -48,6 +48,7 @@ from bench.harness import (
     ms,
     postgres_database,
     running_server,
+    server_env,
     time_page,
     verdict,
 )
@@ -491,19 +492,7 @@ def main() -> int:
     # A SIGTERM unwinds like Ctrl-C, so the server, the temporary files and the database are cleaned up.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     work = Path(tempfile.mkdtemp(prefix="goodterms-bench-web-"))
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "GOODTERMS_HTTPS", "ALLOWED_HOSTS", "HOST", "PORT"}
-    }
-    env.update(
-        {
-            "GOODTERMS_DATA_DIR": str(work / "data"),
-            "DJANGO_SETTINGS_MODULE": "goodterms.settings",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
+    env = server_env(work / "data")
     runs: dict[str, tuple[dict[str, Timing], dict[str, Any]]] = {}
     try:
         # The production static storage needs its manifest before any page renders.

@@ -41,6 +41,25 @@ class BenchError(Exception):
     pass
 
 
+def server_env(data_dir: Path) -> dict[str, str]:
+    """The environment a benchmark's server and children run in: this one without the settings that would
+    point them at the user's own database or production mode, with a data dir of their own."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DEBUG", "GOODTERMS_HTTPS", "ALLOWED_HOSTS", "HOST", "PORT"}
+    }
+    env.update(
+        {
+            "GOODTERMS_DATA_DIR": str(data_dir),
+            "DJANGO_SETTINGS_MODULE": "goodterms.settings",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
