@@ -124,3 +124,10 @@ def test_the_plan_reads_and_ticks_off_on_a_phone(phone, alice, acme):
     first.click()
     expect(phone.get_by_label("Done on").first).to_be_visible()
     _no_sideways_scroll(phone)
+
+
+def test_on_a_wide_screen_the_links_show_and_menu_does_not(page, alice, ready_exit):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, alice.email, PASSWORD)
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
