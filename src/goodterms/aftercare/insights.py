@@ -213,7 +213,7 @@ def _by_situation(result: Insights, exits: Sequence[Exit]) -> None:
         Table(
             "situation",
             "Exits by situation, per quarter of their last day",
-            ("Quarter", *(_situation_label(s) for s in columns), "All"),
+            ("Quarter", *(_situation_label(column) for column in columns), "All"),
             rows,
         )
     )
