@@ -66,7 +66,7 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix src tests bench
 
 bench-web: $(STAMP)  ## seed 20,000 clients and 100,000 contacts; p50/p95 of list, search, detail on SQLite and PostgreSQL
-	$(BIN)/python bench/bench_web.py
+	$(BIN)/python -m bench.bench_web
 
 bench-tone: $(STAMP)  ## the tone coach against proselint and VADER on the same messages: messages/s, MB/s, p50/p99, memory
 	$(BIN)/python bench/bench_tone.py

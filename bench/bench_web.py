@@ -12,7 +12,7 @@ Informational only: nothing is asserted, and the exit status is 0 unless the set
 PostgreSQL runs in the database DATABASE_URL names (dropped and created again, left empty), or in
 goodterms_bench without one: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb make bench-web`.
 
-Usage: .venv/bin/python bench/bench_web.py [--requests 200] [--warmup 10] [--no-postgres]
+Usage: .venv/bin/python -m bench.bench_web [--requests 200] [--warmup 10] [--no-postgres]
 """
 
 from __future__ import annotations
