@@ -391,7 +391,7 @@ def bench_backend(
     )
     out = work / f"seed-{name.lower()}.json"
     seeded = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--seed-into", str(out)],
+        [sys.executable, "-m", "bench.bench_web", "--seed-into", str(out)],
         env=env,
         cwd=ROOT,
         check=False,
