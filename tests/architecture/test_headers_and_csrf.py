@@ -32,8 +32,6 @@ def crawl_data(alice, charlie, org_a, org_b):
 
 
 TOKEN_URLS = {"accept-invitation", "exits:feed", "password-reset-confirm", "survey:answer", "survey:opened"}
-# Pages that send no referrer at all: the survey's page, whose forms carry their own nonce (survey/links.py).
-NO_REFERRER_URLS = {"survey:answer"}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
@@ -67,9 +65,7 @@ def test_every_page_has_the_security_headers_and_no_inline_script(web_alice, vis
             where = f"GET {url} ({name}) as {'alice' if http is web_alice else 'a visitor'}"
             assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, where
             assert "unsafe-inline" not in response["Content-Security-Policy"]
-            expected = "strict-origin" if name in TOKEN_URLS else "same-origin"
-            expected = "no-referrer" if name in NO_REFERRER_URLS else expected
-            assert response["Referrer-Policy"] == expected, where
+            assert response["Referrer-Policy"] == "no-referrer", where
             assert "no-store" in response["Cache-Control"], where
             assert response["X-Content-Type-Options"] == "nosniff", where
             assert response["X-Frame-Options"] == "DENY", where
@@ -95,7 +91,7 @@ def test_downloads_and_token_pages_are_not_stored(web_alice, crawl_data):
     assert found
     calendar = HttpClient().get(found.group(1))
     assert calendar.status_code == 200 and calendar["Content-Type"].startswith("text/calendar")
-    assert "no-store" in calendar["Cache-Control"] and calendar["Referrer-Policy"] == "strict-origin"
+    assert "no-store" in calendar["Cache-Control"] and calendar["Referrer-Policy"] == "no-referrer"
 
 
 def test_static_files_may_be_cached(rf):

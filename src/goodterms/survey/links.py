@@ -5,9 +5,8 @@
   (lib/redact.py: a run of 40+ URL-safe characters).
 - The nonce: issued when the page is rendered, with no write: the token's hash and the time, signed with
   SECRET_KEY (django.core.signing). A POST counts only with a nonce for the same link, less than
-  NONCE_MAX_AGE old. The public page is exempt from Django's CSRF check (its `Referrer-Policy: no-referrer`
-  makes Chromium send `Origin: null`, which that check refuses) and the nonce stands in for the CSRF token:
-  a POST without one gets 403.
+  NONCE_MAX_AGE old. The public page is exempt from Django's CSRF check, so it sets no cookie on a person
+  who has no account, and the nonce stands in for the CSRF token: a POST without one gets 403.
 """
 
 from __future__ import annotations

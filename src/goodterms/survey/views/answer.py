@@ -14,7 +14,7 @@
   with a permission can act on, and says the same either way.
 - A signed-in member of the link's organization sees the page marked "Preview: not recorded"; nothing they
   post is stored.
-- Over the limits (survey/limits.py): 429, nothing written. `Referrer-Policy: no-referrer`, no-store.
+- Over the limits (survey/limits.py): 429, nothing written.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goodterms.accounts.securitylog import bad_token
-from goodterms.common.headers import NO_REFERRER
 from goodterms.lib.vocabulary import QuestionKind
 from goodterms.survey import limits, links, questions, selectors, services
 from goodterms.survey.models import SurveyInvitation
@@ -35,24 +34,18 @@ from goodterms.survey.models import SurveyInvitation
 GONE_STATUS = 404
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Referrer-Policy"] = NO_REFERRER
-    return response
-
-
 def _gone(request: HttpRequest, token: str, note: str = "") -> HttpResponse:
     """The one page for every link that cannot be answered: the same words and status whatever the reason."""
     context = {"nonce": links.issue_nonce(token), "note": note}
-    return _page(request, "survey/gone.html", context, status=GONE_STATUS)
+    return render(request, "survey/gone.html", context, status=GONE_STATUS)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return _page(request, "survey/too_many.html", {}, status=429)
+    return render(request, "survey/too_many.html", {}, status=429)
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
-    return _page(request, "survey/refused.html", {}, status=403)
+    return render(request, "survey/refused.html", {}, status=403)
 
 
 def _is_member(request: HttpRequest, invitation: SurveyInvitation) -> bool:
@@ -103,7 +96,7 @@ def _form(
         "note": note,
         "text_max": questions.TEXT_ANSWER_MAX,
     }
-    return _page(request, "survey/answer.html", context, status=status)
+    return render(request, "survey/answer.html", context, status=status)
 
 
 def _options(question: dict[str, Any]) -> list[str]:
@@ -161,7 +154,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if action == "save":
         services.progress_save(invitation=invitation, answers=answers, consent=consent)
         if request.headers.get("X-Survey-Autosave") == "1":
-            return HttpResponse(status=204, headers={"Referrer-Policy": NO_REFERRER})
+            return HttpResponse(status=204)
         note = "Saved. Come back through the same link to finish; only “Send” sends your answers."
         return _form(request, token, invitation, preview=False, answers=answers, consent=consent, note=note)
     if action == "send":
@@ -170,14 +163,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             return _form(request, token, invitation, preview=False, error=error, status=400)
         if services.response_send(invitation=invitation, answers=answers, consent=consent):
             response = selectors.response_of(invitation)
-            return _page(request, "survey/thanks.html", {"may_quote": bool(response and response.may_quote)})
+            return render(request, "survey/thanks.html", {"may_quote": bool(response and response.may_quote)})
         return _gone(request, token)
     if action == "decline":
         if request.POST.get("decline") != "yes":
             error = "To say you'd rather not answer, tick the box beside “Rather not say” first."
             return _form(request, token, invitation, preview=False, error=error, status=400)
         services.invitation_decline(invitation=invitation)
-        return _page(request, "survey/declined.html", {})
+        return render(request, "survey/declined.html", {})
     return _form(request, token, invitation, preview=False, error="Choose Save, Send or Rather not say.")
 
 
@@ -196,4 +189,4 @@ def opened(request: HttpRequest, token: str) -> HttpResponse:
         and selectors.open_for_answers(invitation)
     ):
         services.invitation_opened(invitation=invitation)
-    return HttpResponse(status=204, headers={"Referrer-Policy": NO_REFERRER})
+    return HttpResponse(status=204)
