@@ -12,7 +12,7 @@ from django.urls import reverse
 from goodterms.clients.models import Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit, ExitStep
-from goodterms.lib.vocabulary import Channel, MessageKind
+from goodterms.lib.vocabulary import Channel, MessageKind, Phase
 from goodterms.messaging import selectors
 from goodterms.messaging.jobs import plans_follow_messages
 from goodterms.messaging.models import Message
@@ -30,7 +30,7 @@ def _goodbye_step(exit_: Exit, name: str) -> ExitStep:
 def open_goodbyes(acme, alice) -> Exit:
     """Acme's exit with the call done and nothing left on the checklist: the goodbyes may go."""
     exit_ = start_for(acme, alice, deliverables=(), invoices=())
-    for step in exit_.steps.filter(phase__in=["prepare", "notice"]).order_by("due", "position"):
+    for step in exit_.steps.filter(phase__in=[Phase.PREPARE, Phase.NOTICE]).order_by("due", "position"):
         exit_services.step_done(step=ExitStep.objects.get(pk=step.pk), user=alice, on=TODAY)
     return exit_
 
@@ -40,11 +40,13 @@ def test_a_phone_person_s_goodbye_step_is_a_call_and_the_plan_page_says_so(web_a
     assert _goodbye_step(exit_, "Eli Evans").channel == Channel.CALL  # Eli prefers the phone
     assert _goodbye_step(exit_, "Dana Diaz").channel == Channel.EMAIL
     page = web_alice.get(reverse("exits:detail", args=[exit_.pk])).content.decode()
-    assert "Call Eli Evans" in page or "Say goodbye to Eli Evans" in page
+    assert '<h3>Say goodbye to Eli Evans <span class="muted">· Call</span></h3>' in page
 
-    Contact.objects.filter(name="Eli Evans").update(preferred_channel="email")
+    Contact.objects.filter(name="Eli Evans").update(preferred_channel=Channel.EMAIL)
     exit_services.exit_replan(exit_=exit_)
     assert _goodbye_step(exit_, "Eli Evans").channel == Channel.EMAIL
+    page = web_alice.get(reverse("exits:detail", args=[exit_.pk])).content.decode()
+    assert '<h3>Say goodbye to Eli Evans <span class="muted">· Email</span></h3>' in page
 
 
 def test_called_instead_makes_the_step_a_call_and_email_instead_an_email(web_alice, open_goodbyes):
@@ -105,7 +107,7 @@ def test_the_board_names_only_the_call_when_only_the_call_waits(web_alice, acme,
 
 def test_the_board_names_the_checklist_when_work_is_open(web_alice, acme, alice):
     exit_ = start_for(acme, alice)  # deliverables and invoices still open
-    for step in exit_.steps.filter(phase__in=["prepare", "notice"]).order_by("due", "position"):
+    for step in exit_.steps.filter(phase__in=[Phase.PREPARE, Phase.NOTICE]).order_by("due", "position"):
         exit_services.step_done(step=ExitStep.objects.get(pk=step.pk), user=alice, on=TODAY)
     board = web_alice.get(reverse("messaging:board", args=[exit_.pk])).content.decode()
     assert "the checklist is done (deliverables delivered, invoices paid)" in board
