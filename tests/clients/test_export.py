@@ -30,6 +30,8 @@ HEADER = [
     "Contact",
     "Email",
     "Phone",
+    "Other email addresses",
+    "Other phone numbers",
     "Role",
     "Preferred channel",
     "Primary",
@@ -89,6 +91,8 @@ def test_csv_has_the_header_and_one_row_per_contact(web_alice, acme):
             "Dana Diaz",
             "dana@acme.example",
             "",
+            "",
+            "",
             "CTO",
             "email",
             "yes",
@@ -96,7 +100,19 @@ def test_csv_has_the_header_and_one_row_per_contact(web_alice, acme):
             "",
         ],
         # A phone number of digits, spaces and + - ( ) . is written as typed, though it starts with "+".
-        [*client_part, "Eli Evans", "eli@acme.example", "+44 20 7946 0000", "", "phone", "no", "", ""],
+        [
+            *client_part,
+            "Eli Evans",
+            "eli@acme.example",
+            "+44 20 7946 0000",
+            "",
+            "",
+            "",
+            "phone",
+            "no",
+            "",
+            "",
+        ],
     ]
     days = {day.isoformat() for day in (day_before, timezone.localdate())}
     disposition = response["Content-Disposition"]
@@ -122,7 +138,7 @@ def test_csv_file_is_utf8_with_a_bom_and_crlf_line_ends(web_alice, org_a):
 def test_a_client_without_contacts_gets_one_row_and_no_card(web_alice, acme, org_a):
     Client.objects.create(organization=org_a, name="Zeta Lonely", company="Zeta", tags="solo")
     rows = _csv(web_alice.get(CSV_URL))
-    assert rows[-1] == ["Zeta Lonely", "Zeta", "active", "", "solo", "", "", "", "", "", "", "", "", ""]
+    assert rows[-1] == ["Zeta Lonely", "Zeta", "active", "", "solo", *[""] * 11]
     assert _client_names(rows) == ["Acme Corp", "Acme Corp", "Zeta Lonely"]
     cards = _cards(web_alice.get(VCF_URL))
     assert [card.org.value for card in cards] == [["Acme Corp"], ["Acme Corp"]]
@@ -195,6 +211,8 @@ def test_formula_cells_are_neutralised(web_alice, org_a):
         "'@x",
         "plain@sheet.example",
         "020 7946 0000",
+        "",
+        "",
         "'\tx",
         "email",
         "no",
@@ -236,7 +254,7 @@ def test_names_with_commas_semicolons_and_accents_survive(web_alice, org_a):
     )
     Contact.objects.create(organization=org_a, client=odd, name="Smith, Jr.", email="smith@lodz.example")
     rows = _csv(web_alice.get(CSV_URL))
-    assert [(row[0], row[1], row[6], row[9], row[13]) for row in rows] == [
+    assert [(row[0], row[1], row[6], row[11], row[15]) for row in rows] == [
         ("Łódź; Sons, Ltd", "Łódź; Sons, Ltd", "Smith, Jr.", "", ""),
         (
             "Łódź; Sons, Ltd",
@@ -377,3 +395,33 @@ def test_phone_numbers_are_exported_as_typed_and_other_formulas_stay_neutralised
         "'@+49",
     ]
     assert {row[HEADER.index("Company")] for row in rows} == {"'+49 151 2345678"}, "only the phone column"
+
+
+def test_other_emails_and_phones_are_exported_one_a_line(web_alice, org_a):
+    """What the importer kept from a Google or vCard file leaves again: one a line in the CSV cell, an EMAIL
+    or TEL each in the vCard; numbers as typed unless a line could be a formula."""
+    many = Client.objects.create(organization=org_a, name="Many Ways")
+    Contact.objects.create(
+        organization=org_a,
+        client=many,
+        name="Noor Haddad",
+        email="noor@many.example",
+        phone="+971 4 123 4567",
+        other_emails="noor.haddad@home.example\nنور@مثال.example",
+        other_phones="+971 50 123 4567\n(04) 765-4321",
+    )
+    Contact.objects.create(
+        organization=org_a, client=many, name="Risky Cell", other_phones="+1 555 0100\n=HYPERLINK(1)"
+    )
+    noor, risky = _csv(web_alice.get(CSV_URL))
+    emails, phones = HEADER.index("Other email addresses"), HEADER.index("Other phone numbers")
+    assert noor[emails] == "noor.haddad@home.example\nنور@مثال.example"
+    assert noor[phones] == "+971 50 123 4567\n(04) 765-4321"
+    assert risky[phones] == "'+1 555 0100\n=HYPERLINK(1)", "one line that is not a number: neutralised"
+    card = next(card for card in _cards(web_alice.get(VCF_URL)) if card.fn.value == "Noor Haddad")
+    assert [email.value for email in card.email_list] == [
+        "noor@many.example",
+        "noor.haddad@home.example",
+        "نور@مثال.example",
+    ]
+    assert [tel.value for tel in card.tel_list] == ["+971 4 123 4567", "+971 50 123 4567", "(04) 765-4321"]

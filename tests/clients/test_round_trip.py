@@ -21,6 +21,8 @@ CONTACT_FIELDS = (
     "is_primary",
     "together_notes",
     "private_notes",
+    "other_emails",
+    "other_phones",
 )
 
 
@@ -47,6 +49,8 @@ def tricky(org_a):
         is_primary=True,
         together_notes="the spring relaunch",
         private_notes='The "big" relaunch,\nthen the shop.',
+        other_emails="l.obrien@home.example\nłukasz@zoë.example",
+        other_phones="+48 22 123 45 67\n+44 (0)7700 900123\next. 12",
     )
     Contact.objects.create(
         organization=org_a,
@@ -92,7 +96,16 @@ def test_a_vcard_export_imports_the_people_unchanged(web_alice, web_charlie, org
     exported = b"".join(web_alice.get(reverse("clients:export-vcard")).streaming_content)
     _import(web_charlie, "from-alpha.vcf", exported)
     # A vCard carries the person and their organization's name, not the client's status or tags.
-    people = ("client__name", "name", "email", "phone", "role", "private_notes")
+    people = (
+        "client__name",
+        "name",
+        "email",
+        "phone",
+        "role",
+        "private_notes",
+        "other_emails",
+        "other_phones",
+    )
     imported = sorted(Contact.objects.filter(organization=org_b).values_list(*people))
     assert imported == sorted(Contact.objects.filter(organization=org_a).values_list(*people))
     assert len(imported) == 2

@@ -31,6 +31,8 @@ CSV_HEADER = (
     "Contact",
     "Email",
     "Phone",
+    "Other email addresses",  # one a line within the cell
+    "Other phone numbers",
     "Role",
     "Preferred channel",
     "Primary",
@@ -42,13 +44,13 @@ BOM = "\ufeff"  # lets Excel read the file as UTF-8, so accents survive a double
 ROWS_PER_CHUNK = 500
 
 
-# The column of phone numbers: written as typed when phone-shaped (lib.formulas), so no quote shows.
-PHONE_COLUMN = CSV_HEADER.index("Phone")
+# The columns of phone numbers: written as typed when phone-shaped (lib.formulas), so no quote shows.
+PHONE_COLUMNS = frozenset({CSV_HEADER.index("Phone"), CSV_HEADER.index("Other phone numbers")})
 
 
 def csv_cell(value: object, *, phone: bool = False) -> str:
-    """One value as CSV text: None is empty, booleans are yes/no, dates ISO 8601; then neutralised (a phone
-    number, with `phone=True`, only when it is more than digits, spaces and + - ( ) .)."""
+    """One value as CSV text: None is empty, booleans are yes/no, dates ISO 8601; then neutralised (phone
+    numbers, with `phone=True`, only when a line holds more than digits, spaces and + - ( ) .)."""
     if value is None:
         text = ""
     elif isinstance(value, bool):
@@ -72,7 +74,7 @@ def csv_chunks(rows: Iterable[Sequence[object]], *, rows_per_chunk: int = ROWS_P
     writer.writerow(CSV_HEADER)
     pending = 1
     for row in rows:
-        writer.writerow([csv_cell(value, phone=index == PHONE_COLUMN) for index, value in enumerate(row)])
+        writer.writerow([csv_cell(value, phone=index in PHONE_COLUMNS) for index, value in enumerate(row)])
         pending += 1
         if pending >= rows_per_chunk:
             yield buffer.getvalue()
@@ -182,10 +184,18 @@ def vcard(contact: Contact) -> str:
         email = card.add("email")
         email.value = contact.email
         email.type_param = "INTERNET"
+    for address in contact.other_emails.splitlines():
+        if address.strip():
+            other = card.add("email")
+            other.value = address.strip()
+            other.type_param = "INTERNET"
     if contact.phone:
         tel = card.add("tel")
         tel.value = _one_line_ends(contact.phone)
         tel.type_param = "WORK"
+    for number in contact.other_phones.splitlines():
+        if number.strip():
+            card.add("tel").value = number.strip()
     card.add("org").value = [_one_line_ends(contact.client.name)]
     if contact.role:
         card.add("title").value = _one_line_ends(contact.role)

@@ -248,6 +248,8 @@ CSV_FIELDS = (
     "contacts__name",
     "contacts__email",
     "contacts__phone",
+    "contacts__other_emails",
+    "contacts__other_phones",
     "contacts__role",
     "contacts__preferred_channel",
     "contacts__is_primary",

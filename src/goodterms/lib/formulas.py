@@ -26,10 +26,11 @@ def is_phone_shaped(cell: str) -> bool:
 def neutralise(cell: str, *, phone: bool = False) -> str:
     """'=SUM(A1)' -> "'=SUM(A1)": a cell a spreadsheet would run as a formula becomes plain text.
 
-    With `phone=True` (a phone number column), a phone-shaped cell such as '+44 20 7946 0000' stays as typed.
+    With `phone=True` (a phone number column), a phone-shaped cell such as '+44 20 7946 0000' stays as typed,
+    and so does a cell of such numbers one a line.
     """
-    if phone and is_phone_shaped(cell):
-        return cell
+    if phone and all(is_phone_shaped(line) for line in cell.split("\n")):
+        return cell  # one number, or one a line (the other phone numbers)
     return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
 
 

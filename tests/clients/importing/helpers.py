@@ -12,7 +12,8 @@ from goodterms.clients.importing import csvfile, fields, upload
 from goodterms.clients.importing.preview import Existing, Preview, build_preview
 
 EXPORT_HEADER = (
-    "Client,Company,Status,Start date,Tags,Client notes,Contact,Email,Phone,Role,Preferred channel,Primary,"
+    "Client,Company,Status,Start date,Tags,Client notes,Contact,Email,Phone,Other email addresses,"
+    "Other phone numbers,Role,Preferred channel,Primary,"
     "What we did together,Private notes"
 )
 

@@ -132,7 +132,7 @@ def test_the_export_module_writes_the_headers_the_importer_reads():
 
 def test_an_export_with_formula_guards_reimports_the_original_values():
     preview = preview_of(
-        f"{EXPORT_HEADER}\nAcme,,active,,,,Dana,dana@acme.example,'+44 20 7946 0000,'=CTO,,no,,\n"
+        f"{EXPORT_HEADER}\nAcme,,active,,,,Dana,dana@acme.example,'+44 20 7946 0000,,,'=CTO,,no,,\n"
     )
     contact = preview.to_write[0].contact
     assert contact is not None

@@ -14,7 +14,8 @@ def test_the_export_header_maps_itself_completely():
     mapping = fields.guess_mapping(header)
     assert [mapping[i] for i in range(len(header))] == [
         "client_name", "company", "status", "start_date", "tags", "client_notes", "contact_name", "email",
-        "phone", "role", "preferred_channel", "is_primary", "together_notes", "private_notes",
+        "phone", "other_emails", "other_phones", "role", "preferred_channel", "is_primary", "together_notes",
+        "private_notes",
     ]  # fmt: skip
     assert tuple(f.header for f in fields.FIELDS if f.header) == tuple(header)
 

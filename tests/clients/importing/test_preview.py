@@ -228,7 +228,8 @@ def test_fifty_thousand_rows_parse_and_preview():
     for n in range(rows.MAX_ROWS):
         notes = f"Project {n}\nwith two lines" if n % 10 == 0 else ""
         writer.writerow([f"Client {n // 5}", "", "active", "2024-01-31", "bulk", "", f"Person {n}",
-                         f"person{n}@example.com", "+1 555 0100", "", "email", "no", notes, ""])  # fmt: skip
+                         f"person{n}@example.com", "+1 555 0100", "", "", "", "email", "no", notes,
+                         ""])  # fmt: skip
     data = ("\ufeff" + out.getvalue()).encode("utf-8")
     uploaded = upload.read_upload("big.csv", data)
     assert uploaded.rows == rows.MAX_ROWS

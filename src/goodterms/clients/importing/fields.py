@@ -97,10 +97,12 @@ FIELDS: tuple[ImportField, ...] = (
         "other_emails",
         "Other email addresses",
         "Contact",
-        "",
+        "Other email addresses",
         "Kept for you, one a line; goodterms never writes to them.",
     ),
-    ImportField("other_phones", "Other phone numbers", "Contact", "", "Kept for you, one a line."),
+    ImportField(
+        "other_phones", "Other phone numbers", "Contact", "Other phone numbers", "Kept for you, one a line."
+    ),
     ImportField("role", "Role or title", "Contact", "Role", "CTO, Head of marketing…"),
     ImportField(
         "preferred_channel",
