@@ -218,9 +218,11 @@ class TimeZoneForm(forms.ModelForm[User]):
         names = timezones.zone_names()
         if value in names:
             return value
-        folded = {name.lower(): name for name in names}
+        folded = {name.lower(): name for name in names} | {
+            old.lower(): new for old, new in timezones.renamed().items()
+        }
         if value.lower() in folded:
-            return folded[value.lower()]
+            return folded[value.lower()]  # its spelling in the list, or the current name of an old one
         if self.instance.time_zone and value == self.instance.time_zone:
             return value  # a name chosen before this list existed stays valid for its owner
         city = value.lower().rsplit("/", 1)[-1]

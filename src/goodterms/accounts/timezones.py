@@ -5,6 +5,11 @@
 names ("W-SU", "EST5EDT"). The system's zone.tab lists the current zone of each place, so it is the list
 when it can be read; without it (the tzdata package has none), the names are filtered by their shape and
 by the renamed ones listed below.
+
+Browsers report some places by their old names (Chromium says "Asia/Calcutta" and "America/Buenos_Aires",
+ICU's names): `renamed()` maps each old name to the current one, from the links of the time-zone database's
+source (tzdata.zi, in the system's zoneinfo or the tzdata package), so the settings page can still propose
+the browser's zone and the form takes an old name as its current one.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 AREAS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
@@ -114,6 +120,43 @@ def zone_names() -> tuple[str, ...]:
     listed = _zone_tab()
     names = available & listed if listed else available
     return tuple(sorted(name for name in names if _looks_current(name)))
+
+
+def _links_source() -> str | None:
+    for directory in zoneinfo.TZPATH:
+        path = Path(directory) / "tzdata.zi"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+
+
+@cache
+def renamed() -> dict[str, str]:
+    """{"Asia/Calcutta": "Asia/Kolkata", …}: each old name of a place whose current name is in the list."""
+    current = set(zone_names())
+    links: dict[str, str] = {}
+    for line in (_links_source() or "").splitlines():
+        kind, *names = line.split()
+        if kind == "L" and len(names) == 2:
+            target, old = names
+            links[old] = target
+    found = {}
+    for old, target in links.items():
+        for _ in range(5):  # a link may point at another link
+            if target in current or target not in links:
+                break
+            target = links[target]
+        if target in current and old not in current:
+            found[old] = target
+    return found
+
+
+def current_name(name: str) -> str:
+    """The name the list uses for `name`: itself, or the current name of an old one."""
+    return renamed().get(name, name)
 
 
 def utc_offset(name: str, at: datetime | None = None) -> str:

@@ -37,5 +37,10 @@ def org_settings(request: OrgRequest) -> HttpResponse:
                 services.user_set_time_zone(user=user, time_zone=zone.cleaned_data["time_zone"])
                 messages.success(request, "Your time zone is saved.")
                 return redirect("org-settings")
-    context = {"rules": rules, "zone": zone, "zone_choices": timezones.zone_choices()}
+    context = {
+        "rules": rules,
+        "zone": zone,
+        "zone_choices": timezones.zone_choices(),
+        "zones_renamed": " ".join(f"{old}={new}" for old, new in sorted(timezones.renamed().items())),
+    }
     return render(request, "accounts/settings.html", context)

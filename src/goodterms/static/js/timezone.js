@@ -11,6 +11,11 @@
   } catch (error) {
     return;
   }
+  // Chromium reports some places by their old names (Asia/Calcutta): the page lists "old=new" pairs.
+  const renamed = new Map(
+    (hint.getAttribute("data-zones-renamed") || "").split(" ").filter(Boolean).map((pair) => pair.split("="))
+  );
+  zone = renamed.get(zone) || zone;
   const list = document.getElementById(field.getAttribute("list"));
   const known = list && Array.from(list.options).some((option) => option.value === zone);
   if (!known) return;
