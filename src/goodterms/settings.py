@@ -69,7 +69,7 @@ def email_settings(url: str, data_dir: Path) -> dict[str, Any]:
     """EMAIL_URL in one of: smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…, file:///path, console:."""
     if not url:
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_BACKEND": "goodterms.messaging.mailfiles.EmailBackend",
             "EMAIL_FILE_PATH": str(data_dir / "outbox"),
         }
     parts = urlsplit(url)
@@ -78,7 +78,7 @@ def email_settings(url: str, data_dir: Path) -> dict[str, Any]:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_BACKEND": "goodterms.messaging.mailfiles.EmailBackend",
             "EMAIL_FILE_PATH": unquote(parts.path) or str(data_dir / "outbox"),
         }
     if scheme in {"smtp", "smtp+tls", "smtp+ssl"}:

@@ -13,7 +13,7 @@ from goodterms.accounts.orgscope import get_for_org, scoped
 from goodterms.clients.models import Contact
 from goodterms.exits.models import Exit, ExitStep
 from goodterms.lib.vocabulary import Channel, MessageKind
-from goodterms.messaging import selectors, services
+from goodterms.messaging import mailfiles, selectors, services
 
 
 def _exit(request: OrgRequest, exit_pk: int) -> Exit:
@@ -30,7 +30,7 @@ def board(request: OrgRequest, exit_pk: int) -> HttpResponse:
         "rows": selectors.board(exit_=exit_),
         "others": selectors.other_messages(exit_=exit_),
         "history": selectors.message_history(exit_=exit_),
-        "file_backend": "filebased" in settings.EMAIL_BACKEND,
+        "file_backend": settings.EMAIL_BACKEND == mailfiles.BACKEND,
         "outbox_dir": getattr(settings, "EMAIL_FILE_PATH", ""),
     }
     return render(request, "messaging/board.html", context)
