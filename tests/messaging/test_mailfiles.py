@@ -42,3 +42,18 @@ def test_the_default_mail_setting_writes_eml_files(tmp_path):
         "EMAIL_BACKEND": mailfiles.BACKEND,
         "EMAIL_FILE_PATH": "/srv/mail",
     }
+
+
+def test_goodterms_own_mail_is_written_as_built(settings, tmp_path, web_alice):
+    """An invitation (an account email, built by messaging/mail.py) lands as the exact bytes a server gets."""
+    settings.EMAIL_BACKEND = mailfiles.BACKEND
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    response = web_alice.post("/members/invite/", {"email": "zoë@exämple.org"})
+    assert response.status_code == 200
+    [path] = tmp_path.glob("*.eml")
+    data = path.read_bytes()
+    assert b"\r\n" in data, "the wire's line ends"
+    invitation = email.message_from_bytes(data, policy=policy.default)
+    assert invitation["Subject"].startswith("Join ")
+    body = invitation.get_body()
+    assert body is not None and "/invite/" in body.get_content()

@@ -17,7 +17,17 @@ from pathlib import Path
 from django.core.mail import EmailMessage
 from django.core.mail.backends.filebased import EmailBackend as DjangoFileBackend
 
+from goodterms.messaging.mail import OutgoingEmail
+
 BACKEND = f"{__name__}.EmailBackend"
+
+
+def _wire_bytes(message: EmailMessage) -> bytes:
+    """goodterms' own messages carry the bytes built for the server (messaging/mail.py); others, Django's."""
+    if isinstance(message, OutgoingEmail):
+        return message.data
+    data: bytes = message.message().as_bytes()
+    return data
 
 
 class EmailBackend(DjangoFileBackend):
@@ -36,6 +46,6 @@ class EmailBackend(DjangoFileBackend):
             folder = Path(self.file_path)  # type: ignore[attr-defined]  # set by Django, not in its stubs
             path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
             with path.open("xb") as handle:
-                handle.write(message.message().as_bytes(linesep="\r\n"))
+                handle.write(_wire_bytes(message))
             sent += 1
         return sent
