@@ -174,3 +174,42 @@ def test_former_clients_past_the_maximum_are_losing_touch(former: Exit, org_a, a
     services.contact_log(exit_=former, contact=None, channel=Channel.EMAIL, user=alice)
     (keeping,) = selectors.former_clients(org=org_a, today=today)
     assert keeping.state == selectors.IN_TOUCH
+
+
+def test_a_new_cadence_moves_the_touchpoints_not_yet_due_and_keeps_the_rest(former: Exit, org_a):
+    first = _first(former)
+    jobs.touchpoints_come_due()  # the first is drafted; the second (3 months) is written with it
+    first.refresh_from_db()
+    second = Touchpoint.objects.get(exit=former, number=2)
+    assert (first.state, second.months) == (Touchpoint.State.DRAFTED, 3)
+    first_day = first.due_at.astimezone(selectors.zone_for(former)).date()
+
+    services.cadence_save(org=org_a, client=None, months=[1, 6, 12], ideal_days=30, max_days=90)
+    second.refresh_from_db()
+    assert second.months == 6
+    assert second.due_at.astimezone(selectors.zone_for(former)).date() == selectors.add_months(first_day, 5)
+    first_again = Touchpoint.objects.get(pk=first.pk)
+    assert (first_again.state, first_again.due_at) == (first.state, first.due_at), "drafted: kept as it was"
+
+    services.cadence_save(org=org_a, client=former.client, months=[1], ideal_days=30, max_days=90)
+    second.refresh_from_db()
+    assert second.state == Touchpoint.State.CANCELLED
+    assert "cadence changed" in second.done_how
+
+    services.cadence_save(org=org_a, client=None, months=[1, 2], ideal_days=30, max_days=90)
+    second.refresh_from_db()
+    assert second.state == Touchpoint.State.CANCELLED, "a skipped touchpoint is not brought back"
+
+
+def test_an_organization_cadence_leaves_a_client_with_its_own_alone(former: Exit, org_a):
+    services.cadence_save(org=org_a, client=former.client, months=[1, 4], ideal_days=30, max_days=90)
+    _first(former)
+    jobs.touchpoints_come_due()
+    second = Touchpoint.objects.get(exit=former, number=2)
+    assert second.months == 4
+    services.cadence_save(org=org_a, client=None, months=[1, 9], ideal_days=30, max_days=90)
+    second.refresh_from_db()
+    assert second.months == 4, "the client's own cadence is in force"
+    services.cadence_forget(org=org_a, client=former.client)
+    second.refresh_from_db()
+    assert second.months == 9, "back on the organization's cadence, the touchpoint follows it"

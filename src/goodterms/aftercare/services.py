@@ -253,23 +253,68 @@ def contacts_from_messages(*, org: Organization, message_ids: Sequence[int]) -> 
 def cadence_save(
     *, org: Organization, client: Client | None, months: list[int], ideal_days: int, max_days: int
 ) -> Cadence:
-    """The organization's (or one client's) keep-in-touch cadence, for the touchpoints written from now."""
+    """The organization's (or one client's) keep-in-touch cadence. The touchpoints not yet due move to it
+    in the same transaction (`_touchpoints_follow`); those drafted, done or skipped stay as they were."""
     if ideal_days > max_days:
         raise AftercareRefused("The ideal interval must not be longer than the maximum.")
-    rows = scoped(Cadence, org)
-    row = rows.filter(client=client).first() if client else rows.filter(client__isnull=True).first()
-    if row is None:
-        return rows.create(client=client, months=months, ideal_days=ideal_days, max_days=max_days)
-    rows.filter(pk=row.pk).update(
-        months=months, ideal_days=ideal_days, max_days=max_days, updated_at=timezone.now()
-    )
-    row.refresh_from_db()
+    with transaction.atomic():
+        rows = scoped(Cadence, org)
+        row = rows.filter(client=client).first() if client else rows.filter(client__isnull=True).first()
+        if row is None:
+            row = rows.create(client=client, months=months, ideal_days=ideal_days, max_days=max_days)
+        else:
+            rows.filter(pk=row.pk).update(
+                months=months, ideal_days=ideal_days, max_days=max_days, updated_at=timezone.now()
+            )
+            row.refresh_from_db()
+        _touchpoints_follow(org=org, client=client)
     return row
 
 
 def cadence_forget(*, org: Organization, client: Client) -> None:
-    """The client follows the organization's cadence again."""
-    scoped(Cadence, org).filter(client=client).delete()
+    """The client follows the organization's cadence again, touchpoints not yet due included."""
+    with transaction.atomic():
+        scoped(Cadence, org).filter(client=client).delete()
+        _touchpoints_follow(org=org, client=client)
+
+
+def _touchpoints_follow(*, org: Organization, client: Client | None) -> int:
+    """Re-date each scheduled touchpoint not yet due of `client` (None: of every client without a cadence
+    of its own) to the cadence now in force, from the same starting day: the end for the first, the
+    previous touchpoint's day for a later one. One with no place in the new cadence is skipped, saying why.
+    How many moved."""
+    now = timezone.now()
+    pending = scoped(Touchpoint, org).filter(state=Touchpoint.State.SCHEDULED, due_at__gt=now)
+    if client is not None:
+        pending = pending.filter(exit__client=client)
+    else:
+        own = scoped(Cadence, org).filter(client__isnull=False).values("client_id")
+        pending = pending.exclude(exit__client__in=own)
+    moved = 0
+    for touchpoint in pending.select_related("exit", "exit__client"):
+        exit_ = touchpoint.exit
+        pace = selectors.pace_for(org=org, client=exit_.client)
+        before = 0
+        if touchpoint.number > 1:
+            previous = scoped(Touchpoint, org).filter(exit=exit_, number=touchpoint.number - 1).first()
+            before = previous.months if previous is not None else 0
+        from_day = selectors.add_months(_local_day(exit_, touchpoint.due_at), before - touchpoint.months)
+        if touchpoint.number == 1:
+            from_day = exit_.end_date
+        later = [m for m in pace.months if m > before]
+        rows = scoped(Touchpoint, org).filter(pk=touchpoint.pk, state=Touchpoint.State.SCHEDULED)
+        if not later:
+            rows.update(
+                state=Touchpoint.State.CANCELLED,
+                done_at=now,
+                done_how="The keep-in-touch cadence changed and has no touchpoint this late.",
+            )
+            continue
+        day = selectors.add_months(from_day, later[0] - before)
+        due_at = selectors.due_moment(day, selectors.zone_for(exit_))
+        if (due_at, later[0]) != (touchpoint.due_at, touchpoint.months):
+            moved += rows.update(due_at=due_at, months=later[0])
+    return moved
 
 
 # --- asks and outcomes -----------------------------------------------------------------------------------
