@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from goodterms.accounts.models import Organization, User
+from goodterms.aftercare import services as aftercare_services
 from goodterms.clients.models import Client, Contact
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit
@@ -41,6 +43,8 @@ def _exit_with_its_call_done(org: Organization) -> Exit:
     owner = User.objects.create_user(
         email="alice@alpha.example", password=None, name="Alice", organization=org
     )
+    # Her daily digest (08:00 by default) would reach the mail server too when the test runs after eight.
+    aftercare_services.digest_choose(user=owner, enabled=False, at=dt_time(8, 0))
     client = Client.objects.create(organization=org, name="Acme Corp")
     Contact.objects.create(organization=org, client=client, name="Dana Diaz", email="dana@acme.example")
     today = date.today()  # noqa: DTZ011 (a date for the plan, not a moment)
