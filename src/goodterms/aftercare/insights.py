@@ -16,8 +16,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import cast
+from datetime import date, datetime
+from typing import NamedTuple, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
@@ -287,10 +287,9 @@ def _notice(result: Insights, exits: Sequence[Exit], org: Organization) -> None:
     )
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
     """The columns of a step the score reads, without a model instance each (a thousand exits have over ten
-    thousand steps)."""
+    thousand steps): a tuple, made straight from the query's row."""
 
     exit_id: int
     channel: str
@@ -306,6 +305,14 @@ class _Step:
         return self.channel in CONVERSATIONS
 
 
+class _Item(NamedTuple):
+    """The columns of a checklist item the score reads."""
+
+    exit_id: int
+    kind: str
+    done_at: datetime | None
+
+
 def _scores(result: Insights, exits: Sequence[Exit], org: Organization) -> None:
     steps: defaultdict[int, list[ExitStep]] = defaultdict(list)
     rows = (
@@ -315,15 +322,15 @@ def _scores(result: Insights, exits: Sequence[Exit], org: Organization) -> None:
         .values_list("exit_id", "channel", "phase", "message_kind", "done_on", "contact_name", "kept", "due")
     )
     for row in rows:
-        steps[row[0]].append(cast(ExitStep, _Step(*row)))
+        steps[row[0]].append(cast(ExitStep, _Step._make(row)))
     items: defaultdict[int, list[ReadinessItem]] = defaultdict(list)
     for item in (
         scoped(ReadinessItem, org)
         .filter(exit__state=Exit.State.RUNNING)
-        .only("exit_id", "done_at")
         .order_by()
+        .values_list("exit_id", "kind", "done_at")
     ):
-        items[item.exit_id].append(item)
+        items[item[0]].append(cast(ReadinessItem, _Item._make(item)))
     contacts = dict(
         scoped(Contact, org)
         .order_by()
