@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core import mail
 
 from goodterms.accounts.models import User
-from goodterms.aftercare import jobs, services
+from goodterms.aftercare import jobs, selectors, services
 from goodterms.aftercare.models import DigestSent, Touchpoint
 from goodterms.exits import services as exit_services
 from goodterms.exits.models import Exit
@@ -117,3 +117,17 @@ def test_a_0130_digest_on_a_fall_back_day_goes_once(former: Exit, alice: User):
     assert services.digest_send(user=alice, now=first) is True
     assert services.digest_send(user=alice, now=second) is False
     assert len(_alices()) == 1
+
+
+def test_a_long_section_says_how_many_more_it_does_not_list(former: Exit, alice: User, monkeypatch):
+    jobs.touchpoints_start()
+    services.digest_choose(user=alice, enabled=True, at=time(8, 0))
+    noon = datetime.now(UTC).replace(hour=12, minute=0)
+    every = selectors.digest_items(user=alice, now=noon)
+    assert len(every.steps) >= 3, "the former exit has steps still open"
+    monkeypatch.setattr(selectors, "DIGEST_SECTION_LIMIT", 2)
+    short = selectors.digest_items(user=alice, now=noon)
+    assert len(short.steps) == 2 and short.count == every.count
+    assert services.digest_send(user=alice, now=noon)
+    [digest] = mail.outbox
+    assert f"- and {len(every.steps) - 2} more: open goodterms to see them all" in str(digest.body)

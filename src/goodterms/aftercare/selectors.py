@@ -280,15 +280,30 @@ def digest_choice(*, user: User) -> DigestChoice:
     return found or DigestChoice(organization=user.organization, user=user)
 
 
+DIGEST_SECTION_LIMIT = 50  # lines per section of the email; the rest are counted, never dropped silently
+
+
 @dataclass(frozen=True)
 class DigestItems:
     steps: list[ExitStep]
     touchpoints: list[Touchpoint]
     asks: list[Ask]
+    # How many there are in all, when a section holds only the first DIGEST_SECTION_LIMIT.
+    totals: tuple[int, int, int] | None = None
 
     @property
     def count(self) -> int:
+        if self.totals is not None:
+            return sum(self.totals)
         return len(self.steps) + len(self.touchpoints) + len(self.asks)
+
+
+def _first_of(rows: QuerySet[Any]) -> tuple[list[Any], int]:
+    """The first DIGEST_SECTION_LIMIT rows, and how many in all (counted only when there are more)."""
+    first = list(rows[: DIGEST_SECTION_LIMIT + 1])
+    if len(first) <= DIGEST_SECTION_LIMIT:
+        return first, len(first)
+    return first[:DIGEST_SECTION_LIMIT], rows.count()
 
 
 def digest_items(*, user: User, now: datetime) -> DigestItems:
@@ -297,8 +312,10 @@ def digest_items(*, user: User, now: datetime) -> DigestItems:
     org = user.organization
     assert org is not None
     today = now.astimezone(user_zone(user)).date()
-    steps = list(exit_selectors.due_steps(org=org, since=None, until=today).filter(exit__owner=user)[:50])
-    due_points = list(
+    steps, step_total = _first_of(
+        exit_selectors.due_steps(org=org, since=None, until=today).filter(exit__owner=user)
+    )
+    due_points, point_total = _first_of(
         scoped(Touchpoint, org)
         .filter(
             exit__state=Exit.State.RUNNING,
@@ -306,14 +323,14 @@ def digest_items(*, user: User, now: datetime) -> DigestItems:
             state__in=[Touchpoint.State.SCHEDULED, Touchpoint.State.DRAFTED, Touchpoint.State.FAILED],
             due_at__lte=now,
         )
-        .select_related("exit__client", "contact")[:50]
+        .select_related("exit__client", "contact")
     )
-    waiting = list(
+    waiting, ask_total = _first_of(
         scoped(Ask, org)
         .filter(exit__state=Exit.State.RUNNING, exit__owner=user, answer=Ask.Answer.WAITING)
-        .select_related("exit__client", "contact")[:50]
+        .select_related("exit__client", "contact")
     )
-    return DigestItems(steps, due_points, waiting)
+    return DigestItems(steps, due_points, waiting, totals=(step_total, point_total, ask_total))
 
 
 # --- the pages -------------------------------------------------------------------------------------------

@@ -439,6 +439,12 @@ def digest_choose(*, user: User, enabled: bool, at: time) -> DigestChoice:
     return rows.get(user=user)
 
 
+def _and_more(items: selectors.DigestItems, section: int, shown: int) -> list[str]:
+    """The line that ends a section: how many more there are, when the email lists only the first ones."""
+    total = items.totals[section] if items.totals is not None else shown
+    return [f"- and {total - shown} more: open goodterms to see them all", ""] if total > shown else [""]
+
+
 def _digest_text(user: User, items: selectors.DigestItems, today: date) -> str:
     lines = [
         f"Hello {user.name or user.email},",
@@ -451,7 +457,7 @@ def _digest_text(user: User, items: selectors.DigestItems, today: date) -> str:
         for step in items.steps:
             late = " (overdue)" if step.due < today else ""
             lines.append(f"- {step.exit.client.name}: {step.title}, due {step.due:%-d %B}{late}")
-        lines.append("")
+        lines += _and_more(items, 0, len(items.steps))
     if items.touchpoints:
         lines.append("Keeping in touch:")
         for point in items.touchpoints:
@@ -461,7 +467,7 @@ def _digest_text(user: User, items: selectors.DigestItems, today: date) -> str:
                 Touchpoint.State.FAILED: f"needs you: {point.problem}",
             }.get(Touchpoint.State(point.state), "comes due today")
             lines.append(f"- {point.exit.client.name}: check in with {who} ({state})")
-        lines.append("")
+        lines += _and_more(items, 1, len(items.touchpoints))
     if items.asks:
         lines.append("Asks waiting for an answer:")
         for ask in items.asks:
@@ -469,7 +475,7 @@ def _digest_text(user: User, items: selectors.DigestItems, today: date) -> str:
                 f"- {ask.exit.client.name}: {ask.get_kind_display().lower()} to {ask.contact.name}, "
                 f"asked {ask.asked_on:%-d %B}"
             )
-        lines.append("")
+        lines += _and_more(items, 2, len(items.asks))
     lines += [
         "Open goodterms to act on them. You get this email once a day at most; change its time or turn it "
         "off under Aftercare, Your daily digest.",
