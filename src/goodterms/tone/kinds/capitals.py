@@ -22,8 +22,10 @@ from goodterms.tone.kinds.base import Hit, Rule, RuleKind
 from goodterms.tone.report import Finding
 from goodterms.tone.text import Document
 
+# A run starts with a capital and looks back past it (nothing like "&", "." or a letter before it), so that
+# the engine can skip to the next capital instead of trying the look-behind at each position.
 _RUN = re.compile(
-    r"(?<![\w&/.@-])[A-Z][A-Z'\u2019]*+(?:[ \t]+[A-Z][A-Z'\u2019]*)*+"  # possessive: no shorter run
+    r"[A-Z](?<![\w&/.@-][A-Z])[A-Z'\u2019]*+(?:[ \t]+[A-Z][A-Z'\u2019]*)*+"  # possessive: no shorter run
     r"(?![\w&/@-]|\.\w|\.[ \t]*\d)"  # not "NO. 0100067175" nor "U.S."
 )
 _ASCII_CAPITAL = re.compile(r"[A-Z]")
