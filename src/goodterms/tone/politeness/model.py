@@ -109,15 +109,22 @@ class Model:
             if not known:
                 continue
             norm = math.sqrt(total.imag)  # the L2 norm of the block's tf-idf vector, as in margin()
+            weights = {feature: table[feature].real / norm for feature in known}
             if index == 0:
                 places = [(s.name, s.start, s.end) for s in strategies]
             else:
-                places = words_with_spans(text, scanned, among=known)
+                # Only the strongest words can be among the reasons (with the strategies found already): the
+                # spans of those alone are looked for. Ties with the weakest of them are kept, as the sort
+                # would then order them by where they are.
+                strengths = sorted([*(-abs(weight) for weight in weights.values()), *(f[0] for f in found)])
+                weakest = strengths[min(REASONS, len(strengths)) - 1]
+                strongest = {word for word, weight in weights.items() if -abs(weight) <= weakest}
+                places = words_with_spans(text, scanned, among=strongest)
             seen: set[str] = set()
             for name, start, end in places:
-                if name in known and name not in seen:
+                if name in weights and name not in seen:
                     seen.add(name)
-                    weight = table[name].real / norm
+                    weight = weights[name]
                     found.append((-abs(weight), start, len(found), name, end, weight))
         found.sort()
         return tuple(
