@@ -401,3 +401,17 @@ def test_a_clearly_impolite_message_gets_a_warning_at_its_words():
 def test_too_short_to_score_is_none():
     assert analyze("Ok").politeness is None
     assert analyze("").politeness is None
+
+
+def test_capitals_on_any_line_of_a_long_message_are_found_where_they_are():
+    text = (
+        "PROJECT SUMMARY\n"
+        "Name\tTitle\tYOU ARE NOT\n"
+        "The site went live on Monday.\n"
+        "Still, I have NEVER been treated like this and YOU NEED TO READ THE CONTRACT again.\n"
+        "It is NOT ACCEPTABLE.\n"
+    )
+    found = {f.rule: f for f in analyze(text, "goodbye").findings if f.category == "emotional"}
+    shouting, emphasis = found["emotional.shouting"], found["emotional.caps-emphasis"]
+    assert text[shouting.start : shouting.end] == "YOU NEED TO READ THE CONTRACT"
+    assert text[emphasis.start : emphasis.end] == "NEVER"

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
+from typing import Any
 
 from goodterms.tone.kinds.base import Hit, Rule, RuleKind
 from goodterms.tone.report import SEVERITIES, Finding
@@ -98,18 +101,31 @@ class _PassBuilder:
         # share it, so that at every other position that whole group costs one failed check.
         guarded: dict[str, list[str]] = {_WORD_START: []}
         anywhere: list[str] = []
+        phrases: dict[str, str] = {}  # at a word start: a first character -> the rest of the trie
+        patterns: list[tuple[str, tuple[int, int]]] = []  # at a word start: patterns and their owners
         for token, child in self.root.children.items():
-            (guarded[_WORD_START] if _WORD_CHAR.fullmatch(token) else anywhere).append(
-                token + self._emit(child)
-            )
+            if _WORD_CHAR.fullmatch(token):
+                phrases[token] = self._emit(child)
+            else:
+                anywhere.append(token + self._emit(child))
         for pattern, owner, case_sensitive in self.patterns:
-            alternative = self._marker([owner])
             guard = _LEADING_GUARD.match(pattern)
             rest = pattern[guard.end() :] if guard else ""
             if guard and rest and not _has_top_level_bar(rest):
-                guarded.setdefault(guard.group(), []).append(self._wrap(rest, case_sensitive) + alternative)
+                if guard.group() == _WORD_START:
+                    patterns.append((self._wrap(rest, case_sensitive), owner))
+                else:
+                    guarded.setdefault(guard.group(), []).append(
+                        self._wrap(rest, case_sensitive) + self._marker([owner])
+                    )
             else:
-                anywhere.append(self._wrap(pattern, case_sensitive) + alternative)
+                anywhere.append(self._wrap(pattern, case_sensitive) + self._marker([owner]))
+        by_first = self._by_first_character(phrases, patterns) if overlapping else None
+        if by_first is not None:
+            guarded[_WORD_START] = by_first
+        else:
+            guarded[_WORD_START] = [token + rest for token, rest in phrases.items()]
+            guarded[_WORD_START] += [pattern + self._marker([owner]) for pattern, owner in patterns]
         parts = [guard + "(?:" + "|".join(group) + ")" for guard, group in guarded.items() if group]
         parts.extend(anywhere)
         combined = "|".join(parts)
@@ -120,6 +136,113 @@ class _PassBuilder:
         for name, number in regex.groupindex.items():
             table[number] = tuple(self.markers[int(name[1:])])
         return regex, table
+
+    def _by_first_character(
+        self, phrases: dict[str, str], patterns: list[tuple[str, tuple[int, int]]]
+    ) -> list[str] | None:
+        """The word-start alternatives of an overlapping pass, one per first character: None if not possible.
+
+        At each word start the engine tries the alternatives of the group one after the other. Phrases cost
+        little there, as the engine passes over an alternative whose first character differs in one check, but
+        a pattern such as `(?:idiot|moron…)s?` has to be entered to find out. So each pattern is filed under
+        the characters it can start with (`_first_characters`), after the phrases that start with the same
+        character, and is tried only at a word that starts with one of them. As the character has been read
+        by then, the patterns look back at it and match from there: `y(?:ou…|(?<=(?=pattern)y))`. At any
+        place the alternatives that can match come in the same order as before, so the same one wins.
+
+        A pattern filed under several characters is written once under each, with a marker of its own (rule
+        patterns have no named groups or back-references). The patterns must be matched from where they start,
+        which only a look-ahead pass allows (the others take `match.end()`).
+        """
+        firsts = [_first_characters(pattern) for pattern, _owner in patterns]
+        if not patterns or any(chars is None for chars in firsts):
+            return None
+        filed: dict[str, list[str]] = {}
+        for (pattern, owner), chars in zip(patterns, firsts, strict=True):
+            for char in sorted(chars or ()):
+                filed.setdefault(char, []).append(pattern + self._marker([owner]))
+        alternatives = []
+        for char in [*phrases, *(char for char in filed if char not in phrases)]:
+            here = [phrases[char]] if char in phrases else []
+            if char in filed:
+                here.append(f"(?<=(?={_one_of(filed[char])}){re.escape(char)})")
+            alternatives.append(re.escape(char) + _one_of(here))
+        return alternatives
+
+
+def _one_of(alternatives: list[str]) -> str:
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+
+_MAX_FIRST_CHARACTERS = 16  # a pattern that can start with more is not worth filing under each
+
+
+def _first_characters(pattern: str) -> frozenset[str] | None:
+    r"""The characters that a match of `pattern` can start with, or None when that is not simply told.
+
+    Read from the parse tree of Python's own regex parser (`re._parser`, private, but the same since 3.11).
+    Anything it does not know (a character class such as \w, a case-insensitive group, a pattern that can
+    match empty text) gives None, and the pattern is then tried at every word start as before.
+    """
+    try:
+        found = _starts(_sre_parser.parse(pattern).data)
+    except Exception:  # a parser that changed its shape means "not known", never a wrong answer
+        return None
+    if found is None or found[1] or len(found[0]) > _MAX_FIRST_CHARACTERS:
+        return None
+    return frozenset(found[0])
+
+
+def _starts(items: list[tuple[Any, Any]]) -> tuple[set[str], bool] | None:
+    """For parsed regex items in a row: the characters a match can start with, and whether it can be empty."""
+    chars: set[str] = set()
+    for op, value in items:
+        first: tuple[set[str], bool] | None
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+            continue  # look-arounds and anchors take no text: the next item starts the match
+        if op is _sre.LITERAL:
+            first = ({chr(value)}, False)
+        elif op is _sre.IN:
+            first = _class_characters(value)
+        elif op is _sre.BRANCH:
+            first = (set(), False)
+            for branch in value[1]:
+                inner = _starts(branch.data)
+                if inner is None:
+                    return None
+                first = (first[0] | inner[0], first[1] or inner[1])
+        elif op is _sre.SUBPATTERN:
+            _group, add_flags, _del_flags, inner_pattern = value
+            if add_flags & re.IGNORECASE:
+                return None
+            first = _starts(inner_pattern.data)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            low, _high, inner_pattern = value
+            inner = _starts(inner_pattern.data)
+            first = None if inner is None else (inner[0], inner[1] or low == 0)
+        elif op is _sre.ATOMIC_GROUP:
+            first = _starts(value.data)
+        else:
+            return None
+        if first is None:
+            return None
+        chars |= first[0]
+        if not first[1]:
+            return chars, False
+    return chars, True
+
+
+def _class_characters(items: list[tuple[Any, Any]]) -> tuple[set[str], bool] | None:
+    """The characters of a parsed [class] of single characters and short ranges; None for anything else."""
+    chars: set[str] = set()
+    for op, value in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(value))
+        elif op is _sre.RANGE and value[1] - value[0] < _MAX_FIRST_CHARACTERS:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None  # a negated class, a category such as \w, a long range
+    return chars, False
 
 
 _WORD_START = r"(?<!\w)"

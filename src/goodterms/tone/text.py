@@ -526,6 +526,9 @@ class Document:
         self.body_end = body_end  # text[:body_end] is the body; after it, the signature
         self._maps = maps  # applied last to first to get back to the original
         self.notes = notes
+        # Work that several rules would each do the same way on this document, done once by the first that
+        # needs it (the capitals rules share their runs of capitals). Keys name the rule kind that owns them.
+        self.shared: dict[str, Any] = {}
 
     @_cached
     def lowered(self) -> str:

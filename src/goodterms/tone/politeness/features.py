@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Container
 from itertools import compress, count, repeat
 from operator import add, itemgetter, not_
 from typing import Final, cast
@@ -328,7 +329,12 @@ _group = itemgetter(0)
 _REPLACEMENTS: Final = tuple((chr(old), new) for old, new in _NORMALISE.items())
 
 
-def _scan(text: str) -> tuple[list[re.Match[str]], list[str], list[str]]:
+#: A text's tokens: the match of each, each as written, each lower-cased (what `scan()` returns).
+Scan = tuple[list[re.Match[str]], list[str], list[str]]
+
+
+def scan(text: str) -> Scan:
+    """The tokens of `text`, for `extract()` and `words_with_spans()`: an explanation reads the text once."""
     for old, new in _REPLACEMENTS:
         if old in text:
             text = text.replace(old, new)
@@ -339,13 +345,13 @@ def _scan(text: str) -> tuple[list[re.Match[str]], list[str], list[str]]:
 
 def find_strategies(text: str) -> tuple[Strategy, ...]:
     """The politeness strategies in `text`, in order, each with the character offsets of its words."""
-    matches, _tokens, lowered = _scan(text)
+    matches, _tokens, lowered = scan(text)
     return tuple(_strategies(matches, lowered))
 
 
 def tokenize(text: str) -> list[str]:
     """Word, number and punctuation tokens as written; line breaks become `LINE_BREAK`."""
-    return _scan(text)[1]
+    return scan(text)[1]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -439,9 +445,12 @@ def _shape_of(token: str, low: str) -> str:
     return symbol
 
 
-def extract(text: str) -> tuple[list[Strategy], Features]:
-    """The strategies found in `text` and its features, one list per block of `BLOCKS` (repeats kept)."""
-    matches, tokens, lowered = _scan(text)
+def extract(text: str, scanned: Scan | None = None) -> tuple[list[Strategy], Features]:
+    """The strategies found in `text` and its features, one list per block of `BLOCKS` (repeats kept).
+
+    `scanned` is `scan(text)`, when the caller has it already.
+    """
+    matches, tokens, lowered = scanned if scanned is not None else scan(text)
     strategies = _strategies(matches, lowered)
     cues = [strategy.name for strategy in strategies]
     # No format cues (how the text ends, its length, its sentence count): every training request is two
@@ -471,15 +480,23 @@ def extract(text: str) -> tuple[list[Strategy], Features]:
     return strategies, (cues, shape + shape2 + shape3 + shape4, word)
 
 
-def words_with_spans(text: str) -> list[tuple[str, int, int]]:
-    """The words block's words of `text`, each with its character span (for explanations only)."""
-    matches, tokens, lowered = _scan(text)
+def words_with_spans(
+    text: str, scanned: Scan | None = None, among: Container[str] | None = None
+) -> list[tuple[str, int, int]]:
+    """The words block's words of `text`, each with its character span (for explanations only).
+
+    `scanned` is `scan(text)`, when the caller has it already; with `among`, only the words in it are given
+    (the other tokens are passed over at C speed).
+    """
+    matches, tokens, lowered = scanned if scanned is not None else scan(text)
     found = []
-    previous = LINE_BREAK
-    for match, token, low in zip(matches, tokens, lowered, strict=True):
-        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not token[:1].isupper()):
+    indexes = range(len(tokens)) if among is None else compress(count(), map(among.__contains__, lowered))
+    for index in indexes:
+        low = lowered[index]
+        previous = lowered[index - 1] if index else LINE_BREAK
+        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not tokens[index][:1].isupper()):
+            match = matches[index]
             found.append((low, match.start(), match.end()))
-        previous = low
     return found
 
 

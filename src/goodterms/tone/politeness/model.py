@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from goodterms.tone.politeness.features import BLOCKS, Features, extract, words_with_spans
+from goodterms.tone.politeness.features import BLOCKS, Features, Scan, extract, scan, words_with_spans
 from goodterms.tone.report import Reason, Strategy
 
 if TYPE_CHECKING:
@@ -50,12 +50,19 @@ class Model:
     offset: float
     fingerprint: str  # features.fingerprint() of the code the model was trained with
 
-    def margin(self, features: Features) -> float:
-        """The linear score: above 0 reads as polite."""
-        total = self.intercept
+    def sums(self, features: Features) -> list[tuple[set[str], complex]]:
+        """For each block: the features of the text that the model knows, and the sum of their entries."""
+        found = []
         for table, block in zip(self.tables, features, strict=True):
             # keys() & block: one C-level pass over the block, keeping each known feature once (binary tf).
-            found = sum(map(table.__getitem__, table.keys() & block), 0j)
+            known = table.keys() & block
+            found.append((known, sum(map(table.__getitem__, known), 0j)))
+        return found
+
+    def margin(self, features: Features, sums: list[tuple[set[str], complex]] | None = None) -> float:
+        """The linear score: above 0 reads as polite. `sums` is `self.sums(features)`, when known already."""
+        total = self.intercept
+        for _known, found in sums if sums is not None else self.sums(features):
             if found.imag > 0.0:
                 total += found.real / math.sqrt(found.imag)
         return total
@@ -71,44 +78,72 @@ class Model:
         return self._scored(text, *extract(text))
 
     def _scored(self, text: str, strategies: Sequence[Strategy], features: Features) -> Politeness:
-        if len(features[2]) + len(strategies) < MIN_WORDS and len(text.split()) < MIN_WORDS:
+        if self._too_short(text, strategies, features):
             return Politeness(None, tuple(strategies))
         return Politeness(self.probability(self.margin(features)), tuple(strategies))
 
-    def reasons(self, text: str, strategies: tuple[Strategy, ...], features: Features) -> tuple[Reason, ...]:
-        """The strategies and words that moved the score most, each with its span (strongest first)."""
-        found: list[Reason] = []
-        for table, block, index in ((self.tables[0], features[0], 0), (self.tables[2], features[2], 2)):
-            known = table.keys() & block
-            norm = math.sqrt(sum(table[f].imag for f in known)) if known else 0.0
-            if not norm:
+    @staticmethod
+    def _too_short(text: str, strategies: Sequence[Strategy], features: Features) -> bool:
+        return len(features[2]) + len(strategies) < MIN_WORDS and len(text.split()) < MIN_WORDS
+
+    def reasons(
+        self,
+        text: str,
+        strategies: Sequence[Strategy],
+        features: Features,
+        sums: list[tuple[set[str], complex]] | None = None,
+        scanned: Scan | None = None,
+    ) -> tuple[Reason, ...]:
+        """The strategies and words that moved the score most, each with its span (strongest first).
+
+        `sums` is `self.sums(features)` and `scanned` is `scan(text)`, when the caller has them already.
+        """
+        if sums is None:
+            sums = self.sums(features)
+        # (strength, start, order, name, end, weight): sorted as tuples, and Reason objects made for the few
+        # kept only. `order` keeps the sort stable, as a key of (strength, start) alone would.
+        found: list[tuple[float, int, int, str, int, float]] = []
+        for index in (0, 2):  # the strategies and the words: the blocks whose features have a place
+            table = self.tables[index]
+            known, total = sums[index]
+            if not known:
                 continue
-            weights = {f: table[f].real / norm for f in known}
+            norm = math.sqrt(total.imag)  # the L2 norm of the block's tf-idf vector, as in margin()
+            weights = {feature: table[feature].real / norm for feature in known}
             if index == 0:
-                seen: set[str] = set()
-                for strategy in strategies:
-                    if strategy.name in weights and strategy.name not in seen:
-                        seen.add(strategy.name)
-                        found.append(
-                            Reason(strategy.name, strategy.start, strategy.end, weights[strategy.name])
-                        )
+                places = [(s.name, s.start, s.end) for s in strategies]
             else:
-                seen = set()
-                for word, start, end in words_with_spans(text):
-                    if word in weights and word not in seen:
-                        seen.add(word)
-                        found.append(Reason(word, start, end, weights[word]))
-        found.sort(key=lambda reason: (-abs(reason.weight), reason.start))
-        return tuple(reason for reason in found[:REASONS] if abs(reason.weight) >= 0.01)
+                # Only the strongest words can be among the reasons (with the strategies found already): the
+                # spans of those alone are looked for. Ties with the weakest of them are kept, as the sort
+                # would then order them by where they are.
+                strengths = sorted([*(-abs(weight) for weight in weights.values()), *(f[0] for f in found)])
+                weakest = strengths[min(REASONS, len(strengths)) - 1]
+                strongest = {word for word, weight in weights.items() if -abs(weight) <= weakest}
+                places = words_with_spans(text, scanned, among=strongest)
+            seen: set[str] = set()
+            for name, start, end in places:
+                if name in weights and name not in seen:
+                    seen.add(name)
+                    weight = weights[name]
+                    found.append((-abs(weight), start, len(found), name, end, weight))
+        found.sort()
+        return tuple(
+            Reason(name, start, end, weight)
+            for _strength, start, _order, name, end, weight in found[:REASONS]
+            if abs(weight) >= 0.01
+        )
 
     def explain(self, text: str) -> Politeness:
         """The score with its reasons."""
-        strategies, features = extract(text)  # once, for the score and its reasons
-        scored = self._scored(text, strategies, features)
-        if scored.probability is None:
-            return scored
+        scanned = scan(text)  # once, for the score and its reasons
+        strategies, features = extract(text, scanned)
+        if self._too_short(text, strategies, features):
+            return Politeness(None, tuple(strategies))
+        sums = self.sums(features)
         return Politeness(
-            scored.probability, scored.strategies, self.reasons(text, tuple(strategies), features)
+            self.probability(self.margin(features, sums)),
+            tuple(strategies),
+            self.reasons(text, strategies, features, sums, scanned),
         )
 
 

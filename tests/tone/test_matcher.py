@@ -1,0 +1,72 @@
+"""The matcher's compiled passes: patterns filed under their first characters match as the plain list does."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from goodterms.tone import default_rules
+from goodterms.tone.matcher import _first_characters, _PassBuilder
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(?:idiot|moron)(?:s|es)?(?!\\w)", {"i", "m"}),
+        ("(?:and )?this is what i get", {"a", "t"}),
+        ("(?<!if )(?<!as )you(?:['\u2019]ve| have)? never", {"y"}),
+        ("[ab]c|d+", {"a", "b", "d"}),
+        ("(?m:^[ \\t]*dear)", {" ", "\t", "d"}),
+        ("\\w+", None),  # a category
+        ("[^a]b", None),  # a negated class
+        ("(?i:abc)", None),  # either case
+        ("a?", None),  # can match empty text
+        ("(?=a)", None),
+    ],
+)
+def test_first_characters(pattern, expected):
+    found = _first_characters(pattern)
+    assert found == (None if expected is None else frozenset(expected))
+
+
+PHRASES = ["you never", "you always", "idiot", "i think", "thanks", "as per my last email"]
+PATTERNS = [
+    "(?<!\\w)(?:you|u|ya) (?:idiot|moron)s?(?!\\w)",
+    "(?<!\\w)(?:and )?this is what i get",
+    "(?<!\\w)i (?:think|guess)(?:[ \\t,]+\\w+){0,2}? maybe",
+    "(?<!\\w)(?:idiot|imbecile)",
+    "(?<!\\w)\\w+ever(?!\\w)",  # not filed: every pattern stays in one list, as before
+]
+WORDS = [*" ".join([*PHRASES, "and this is what i get", "u moron", "ya idiots", "maybe"]).split(), "never"]
+
+
+Match = tuple[int, int, tuple[tuple[int, int], ...]]  # start, end, the owners of the marker
+
+
+def matches(patterns: list[str], text: str, filed: bool) -> list[Match]:
+    builder = _PassBuilder(lower=True)
+    for position, phrase in enumerate(PHRASES):
+        builder.add_phrase(phrase, (position, 0))
+    for position, pattern in enumerate(patterns, start=len(PHRASES)):
+        builder.add_pattern(pattern, (position, 0), case_sensitive=False)
+    if not filed:
+        builder._by_first_character = lambda phrases, patterns: None  # type: ignore[method-assign]
+    regex, table = builder.build(overlapping=True)
+    return [(m.start(), m.start(m.lastindex or 0), table[m.lastindex or 0]) for m in regex.finditer(text)]
+
+
+texts = st.lists(st.sampled_from([*WORDS, " ", ", ", ".", "\n", "s"]), max_size=30).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.booleans())
+def test_filed_patterns_match_as_the_plain_list(text, all_filed):
+    patterns = PATTERNS[:-1] if all_filed else PATTERNS
+    assert matches(patterns, text, filed=True) == matches(patterns, text, filed=False)
+
+
+def test_the_shipped_rules_are_filed():
+    """Every word-start pattern of the shipped rules has known first characters (else the pass is slower)."""
+    compiled = default_rules().for_kind("goodbye")
+    assert "(?<=(?=" in compiled.passes[0].regex.pattern
