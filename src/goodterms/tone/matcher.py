@@ -174,7 +174,7 @@ def _one_of(alternatives: list[str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
-_MAX_FIRST_CHARACTERS = 16  # a pattern that can start with more is not worth filing under each
+_MAX_FIRST_CHARACTERS = 26  # a pattern that can start with more is not worth filing under each
 
 
 def _first_characters(pattern: str) -> frozenset[str] | None:
