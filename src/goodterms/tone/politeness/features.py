@@ -8,7 +8,7 @@ The features come in three blocks, each tf-idf weighted (binary term frequency) 
 - `shape`: 1-4-grams over the tokens with every content word replaced by a placeholder, so that "Could
   you please _ the _ ?" is learnt once, whatever the topic; function words, punctuation and the text start
   are kept;
-- `word`: the tokens as written (case kept), one at a time; Wikipedia's jargon is masked.
+- `word`: the content words, lower-cased, one at a time; names, numbers and the platforms' jargon are masked.
 
 The words block is the only one that can learn a topic, which is why it holds single words and no n-grams.
 The speed of `extract()` matters (the whole tone coach must check thousands of messages a second): it avoids
@@ -462,11 +462,14 @@ def extract(text: str) -> tuple[list[Strategy], Features]:
     shape4 = list(map(add, spaced, shape3[1:]))
     # Content words only, lower-cased: function words and sentence marks are the shape block's, and the
     # platforms' own vocabulary (Wikipedia's and StackExchange's business, mail's "see attached") is masked.
-    # Capitalised words inside a sentence are names ("Thanks, Mike"), of people or places: left out too.
+    # Capitalised words inside a sentence are names ("Thanks, Mike"), of people or places: left out too, and
+    # so are numbers (prices, dates, times: the topic of a message; the shape block keeps them as "0").
     word = [
         low
         for previous, token, low in zip([LINE_BREAK, *lowered], tokens, lowered, strict=False)
-        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not token[:1].isupper())
+        if low not in _NOT_WORDS
+        and (previous in _SENTENCE_END or not token[:1].isupper())
+        and not low[0].isdigit()
     ]
     return strategies, (cues, shape + shape2 + shape3 + shape4, word)
 
@@ -477,7 +480,11 @@ def words_with_spans(text: str) -> list[tuple[str, int, int]]:
     found = []
     previous = LINE_BREAK
     for match, token, low in zip(matches, tokens, lowered, strict=True):
-        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not token[:1].isupper()):
+        if (
+            low not in _NOT_WORDS
+            and (previous in _SENTENCE_END or not token[:1].isupper())
+            and not low[0].isdigit()
+        ):
             found.append((low, match.start(), match.end()))
         previous = low
     return found
@@ -502,6 +509,7 @@ def fingerprint() -> str:
         sorted(JARGON),
         sorted(PLATFORM),
         "no-format-cues:v2",
+        "no-numbers-in-words:v1",
         _TOKEN_RE.pattern,
         sorted(_NORMALISE.items()),
     )
