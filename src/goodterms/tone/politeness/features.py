@@ -403,6 +403,18 @@ PLATFORM: Final[frozenset[str]] = frozenset(
     """.split()  # noqa: SIM905 - as above
 )
 
+#: Words of the offers' business (buying a used phone) and of money: masked in the words block like JARGON.
+#: Warm and tough offers alike are about price and payment, so the words learnt the offers' topic as a
+#: shift of all the offers ("offer" and "sell" at the weight bound), and would have read any message that
+#: talks about an invoice or a price as curt.
+TRADE: Final[frozenset[str]] = frozenset(
+    """
+    offer offers offered offering sell selling sold buy buying bought purchase purchased purchasing cash price
+    prices priced pricing phone phones iphone item items condition craigslist ad ads listing listed money
+    dollar dollars pay paid paying payment
+    """.split()  # noqa: SIM905 - as above
+)
+
 #: The feature blocks, in the order `extract()` returns them.
 BLOCKS: Final[tuple[str, ...]] = ("strategy", "shape", "word")
 
@@ -416,7 +428,9 @@ Features = tuple[list[str], list[str], list[str]]
 _MARKS: Final = frozenset({"?", "!"})
 _END: Final = "."
 # Left out of the words block: what the shape block keeps, and the masked vocabularies.
-_NOT_WORDS: Final = FUNCTION_WORDS | JARGON | PLATFORM | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url>"}
+_NOT_WORDS: Final = (
+    FUNCTION_WORDS | JARGON | PLATFORM | TRADE | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url>"}
+)
 
 # Each token's symbol in the shape block, remembered: words repeat across texts, and a dict lookup per token
 # at C speed beats the checks below. Bounded, so that an endless stream of new words cannot grow it forever.
@@ -461,7 +475,8 @@ def extract(text: str) -> tuple[list[Strategy], Features]:
     shape3 = list(map(add, spaced, shape2[1:]))
     shape4 = list(map(add, spaced, shape3[1:]))
     # Content words only, lower-cased: function words and sentence marks are the shape block's, and the
-    # platforms' own vocabulary (Wikipedia's and StackExchange's business, mail's "see attached") is masked.
+    # platforms' own vocabulary (Wikipedia's and StackExchange's business, mail's "see attached", the offers'
+    # money) is masked.
     # Capitalised words inside a sentence are names ("Thanks, Mike"), of people or places: left out too, and
     # so are numbers (prices, dates, times: the topic of a message; the shape block keeps them as "0").
     word = [
@@ -508,6 +523,7 @@ def fingerprint() -> str:
         sorted(FUNCTION_WORDS),
         sorted(JARGON),
         sorted(PLATFORM),
+        sorted(TRADE),
         "no-format-cues:v2",
         "no-numbers-in-words:v1",
         _TOKEN_RE.pattern,
