@@ -169,24 +169,6 @@ def features_of(text: str, cache: dict[str, Features]) -> Features:
     return found
 
 
-def offers_out_of_fold(
-    corpora: Sequence[Corpus], offers: Offers, folds: int, seed: int, cache: dict[str, Features]
-) -> list[float]:
-    """Each offer's margin from a model trained on the corpora and the other folds of offers."""
-    from sklearn.model_selection import StratifiedKFold
-
-    base = Rows.of(corpora, cache)
-    margins = [0.0] * len(offers.texts)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_part, test_part in splitter.split(offers.texts, offers.labels):
-        rows = base.add_offers(offers, list(train_part), cache)
-        fitted = fit(rows.features, rows.targets, rows.weights)
-        tested = [features_of(offers.texts[i], cache) for i in test_part]
-        for index, margin in zip(test_part, decision(fitted, tested), strict=True):
-            margins[int(index)] = margin
-    return margins
-
-
 def platt(
     margins: Sequence[float], labels: Sequence[int], weights: Sequence[float] | None = None
 ) -> tuple[float, float]:
