@@ -66,6 +66,8 @@ def _status(value: float, target: float, at_most: bool = False) -> str:
 
 
 def politeness_section(paths: Sequence[Path], offers_path: Path | None, folds: int, seed: int) -> list[str]:
+    from sklearn.model_selection import StratifiedKFold
+
     corpora = {_name(path): t.load_corpus(path) for path in paths}
     cache: dict[str, Features] = {}
     lines = [f"Politeness: top vs bottom quartile, {folds}-fold stratified cross-validation, seed {seed}", ""]
@@ -104,7 +106,9 @@ def politeness_section(paths: Sequence[Path], offers_path: Path | None, folds: i
                 )
     if offers_path is not None:
         offers = t.load_offers(offers_path)
-        margins = t.offers_out_of_fold(list(corpora.values()), offers, folds, seed, cache)
+        held = t.held_out(list(corpora.values()), offers, folds, seed, cache)
+        first = len(held.margins) - len(offers.texts)
+        margins = held.margins[first:]
         right = [(m > 0) == (label == 1) for m, label in zip(margins, offers.labels, strict=True)]
         accuracy = sum(right) / len(right)
         lines.append(
@@ -115,6 +119,19 @@ def politeness_section(paths: Sequence[Path], offers_path: Path | None, folds: i
         for _, margin, index in reversed(wrong[-WORST:]):
             said = "warm" if offers.labels[index] == 1 else "tough"
             lines.append(f"      worst: {said}, margin {margin:+.2f}: {_short(offers.texts[index])}")
+        # The probability's 0.5 line (train.HeldOut.line), fit without the offers it is checked on.
+        below = [0.0] * len(offers.texts)
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        for _, test in splitter.split(offers.texts, offers.labels):
+            slope, offset = held.line({first + int(i) for i in test})
+            for i in test:
+                below[int(i)] = float(slope * margins[int(i)] + offset < 0)
+        tough = [b for b, label in zip(below, offers.labels, strict=True) if label == 0]
+        warm = [1 - b for b, label in zip(below, offers.labels, strict=True) if label == 1]
+        lines.append(
+            f"  {'offers at the 0.5 line':<32} {statistics.fmean(tough):6.1%} of tough below, "
+            f"{statistics.fmean(warm):.1%} of warm above (line fit without them)"
+        )
     lines.append("")
     return lines
 

@@ -122,3 +122,53 @@ def test_a_file_without_the_columns_is_refused(tmp_path):
 def test_an_artifact_of_another_format_is_refused():
     with pytest.raises(ValueError, match="format"):
         model.from_artifact({"format": 999})
+
+
+def write_offers(path: Path) -> Path:
+    """Warm (1) and tough (0) offers, shaped like the offers file: `message` and `condition`."""
+    warm = "Hi! I love the {thing}. Would you be willing to take 115 for it? Thanks so much!"
+    tough = "I will pay 115 for the {thing}. That is my final offer, take it or leave it."
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["message", "condition"])
+        for index in range(40):
+            template, label = (warm, "1.0") if index % 2 else (tough, "0.0")
+            writer.writerow([template.format(thing=THINGS[index % len(THINGS)]), label])
+    return path
+
+
+def test_held_out_margins_come_from_models_that_did_not_train_on_the_text(corpus_path, tmp_path):
+    corpus = train.load_corpus(corpus_path)
+    offers = train.load_offers(write_offers(tmp_path / "offers.csv"))
+    held = train.held_out([corpus], offers, folds=5, seed=0, cache={})
+    assert len(held.margins) == len(corpus.texts) + len(offers.texts)
+    # The line's classes: the bottom quartile and the tough offers against the rest.
+    labels = corpus.quartile_labels()
+    assert held.acceptable[: len(labels)] == [int(label != 0) for label in labels]
+    assert held.acceptable[len(labels) :] == offers.labels
+    assert held.source == [0] * len(labels) + [1] * len(offers.texts)
+    # Each source and each class counts the same in the calibration, and a left-out text not at all.
+    weights = held.weights({0})
+    assert weights[0] == 0.0
+    totals: dict[tuple[int, int], float] = {}
+    for weight, source, good in zip(weights, held.source, held.acceptable, strict=True):
+        totals[source, good] = totals.get((source, good), 0.0) + weight
+    assert sorted(totals) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert all(total == pytest.approx(1.0) for total in totals.values())
+    slope, offset = held.line()
+    assert slope > 0
+    first = len(corpus.texts)
+    lines = [slope * margin + offset for margin in held.margins[first:]]
+    assert all((line > 0) == (label == 1) for line, label in zip(lines, offers.labels, strict=True))
+
+
+def test_training_with_offers_calibrates_on_the_held_out_line(corpus_path, tmp_path):
+    offers_path = write_offers(tmp_path / "offers.csv")
+    output = tmp_path / "model.json.gz"
+    arguments = ["--data", str(corpus_path), "--offers", str(offers_path), "--output", str(output)]
+    assert train.main([*arguments, "--folds", "5"]) == 0
+    loaded = model.load(output)
+    warm = loaded.score("Hi! I love the logo. Would you be willing to take 115 for it? Thanks so much!")
+    tough = loaded.score("I will pay 115 for the logo. That is my final offer, take it or leave it.")
+    assert warm.probability is not None and tough.probability is not None
+    assert warm.probability > 0.5 > tough.probability

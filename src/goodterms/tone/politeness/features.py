@@ -8,7 +8,7 @@ The features come in three blocks, each tf-idf weighted (binary term frequency) 
 - `shape`: 1-4-grams over the tokens with every content word replaced by a placeholder, so that "Could
   you please _ the _ ?" is learnt once, whatever the topic; function words, punctuation and the text start
   are kept;
-- `word`: the tokens as written (case kept), one at a time; Wikipedia's jargon is masked.
+- `word`: the content words, lower-cased, one at a time; names, numbers and the platforms' jargon are masked.
 
 The words block is the only one that can learn a topic, which is why it holds single words and no n-grams.
 The speed of `extract()` matters (the whole tone coach must check thousands of messages a second): it avoids
@@ -409,6 +409,18 @@ PLATFORM: Final[frozenset[str]] = frozenset(
     """.split()  # noqa: SIM905 - as above
 )
 
+#: Words of the offers' business (buying a used phone) and of money: masked in the words block like JARGON.
+#: Warm and tough offers alike are about price and payment, so the words learnt the offers' topic as a
+#: shift of all the offers ("offer" and "sell" at the weight bound), and would have read any message that
+#: talks about an invoice or a price as curt.
+TRADE: Final[frozenset[str]] = frozenset(
+    """
+    offer offers offered offering sell selling sold buy buying bought purchase purchased purchasing cash price
+    prices priced pricing phone phones iphone item items condition craigslist ad ads listing listed money
+    dollar dollars pay paid paying payment
+    """.split()  # noqa: SIM905 - as above
+)
+
 #: The feature blocks, in the order `extract()` returns them.
 BLOCKS: Final[tuple[str, ...]] = ("strategy", "shape", "word")
 
@@ -422,7 +434,9 @@ Features = tuple[list[str], list[str], list[str]]
 _MARKS: Final = frozenset({"?", "!"})
 _END: Final = "."
 # Left out of the words block: what the shape block keeps, and the masked vocabularies.
-_NOT_WORDS: Final = FUNCTION_WORDS | JARGON | PLATFORM | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url>"}
+_NOT_WORDS: Final = (
+    FUNCTION_WORDS | JARGON | PLATFORM | TRADE | {"?", "!", ".", ",", ";", ":", LINE_BREAK, "<url>"}
+)
 
 # Each token's symbol in the shape block, remembered: words repeat across texts, and a dict lookup per token
 # at C speed beats the checks below. Bounded, so that an endless stream of new words cannot grow it forever.
@@ -470,12 +484,16 @@ def extract(text: str, scanned: Scan | None = None) -> tuple[list[Strategy], Fea
     shape3 = list(map(add, spaced, shape2[1:]))
     shape4 = list(map(add, spaced, shape3[1:]))
     # Content words only, lower-cased: function words and sentence marks are the shape block's, and the
-    # platforms' own vocabulary (Wikipedia's and StackExchange's business, mail's "see attached") is masked.
-    # Capitalised words inside a sentence are names ("Thanks, Mike"), of people or places: left out too.
+    # platforms' own vocabulary (Wikipedia's and StackExchange's business, mail's "see attached", the offers'
+    # money) is masked.
+    # Capitalised words inside a sentence are names ("Thanks, Mike"), of people or places: left out too, and
+    # so are numbers (prices, dates, times: the topic of a message; the shape block keeps them as "0").
     word = [
         low
         for previous, token, low in zip([LINE_BREAK, *lowered], tokens, lowered, strict=False)
-        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not token[:1].isupper())
+        if low not in _NOT_WORDS
+        and (previous in _SENTENCE_END or not token[:1].isupper())
+        and not low[0].isdigit()
     ]
     return strategies, (cues, shape + shape2 + shape3 + shape4, word)
 
@@ -494,7 +512,11 @@ def words_with_spans(
     for index in indexes:
         low = lowered[index]
         previous = lowered[index - 1] if index else LINE_BREAK
-        if low not in _NOT_WORDS and (previous in _SENTENCE_END or not tokens[index][:1].isupper()):
+        if (
+            low not in _NOT_WORDS
+            and (previous in _SENTENCE_END or not tokens[index][:1].isupper())
+            and not low[0].isdigit()
+        ):
             match = matches[index]
             found.append((low, match.start(), match.end()))
     return found
@@ -518,7 +540,9 @@ def fingerprint() -> str:
         sorted(FUNCTION_WORDS),
         sorted(JARGON),
         sorted(PLATFORM),
+        sorted(TRADE),
         "no-format-cues:v2",
+        "no-numbers-in-words:v1",
         _TOKEN_RE.pattern,
         sorted(_NORMALISE.items()),
     )
