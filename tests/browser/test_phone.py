@@ -131,3 +131,18 @@ def test_on_a_wide_screen_the_links_show_and_menu_does_not(page, alice, ready_ex
     sign_in(page, alice.email, PASSWORD)
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+
+
+def test_the_coach_says_why_in_the_users_words(phone, alice, ready_exit):
+    """Each reason quotes the words as typed and says what a strategy does, never the model's own names."""
+    dana = Message.objects.get(exit=ready_exit, to_name="Dana Diaz")
+    sign_in(phone, alice.email, PASSWORD)
+    phone.goto(f"/messages/{dana.pk}/")
+    body = phone.get_by_label("Message")
+    body.fill("Wrong. Fix it. Now. Why? Stop. No. Why? Wrong again.")
+    body.press("End")
+    phone.keyboard.type(" ")
+    expect(phone.locator("#coach-findings")).to_contain_text("reads as impolite")
+    expect(phone.locator("#coach-reasons")).to_contain_text("Pulls it down: “")
+    expect(phone.locator("#coach-reasons")).to_contain_text("“Wrong” — Uses a negative or loaded word")
+    expect(phone.locator("#coach-reasons")).not_to_contain_text("negative-lexicon")

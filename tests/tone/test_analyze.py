@@ -389,13 +389,16 @@ def test_the_score_explains_itself_with_spans():
 def test_a_clearly_impolite_message_gets_a_warning_at_its_words():
     from goodterms.tone import IMPOLITE, IMPOLITE_RULE
 
-    text = "Why did you break the logo again? Fix it now. Stop ignoring my emails, this is stupid and wrong."
+    text = "Wrong. Fix it. Now. Why? Stop. No. Why? Wrong again."
     report = analyze(text)
-    assert report.politeness is not None
-    found = [f for f in report.findings if f.rule == IMPOLITE_RULE]
-    assert bool(found) == (report.politeness < IMPOLITE)
-    for finding in found:
-        assert finding.severity == "warning" and text[finding.start : finding.end]
+    assert report.politeness is not None and report.politeness < IMPOLITE
+    [finding] = [f for f in report.findings if f.rule == IMPOLITE_RULE]
+    assert finding.severity == "warning" and text[finding.start : finding.end]
+    strongest = min(report.reasons, key=lambda reason: reason.weight)
+    assert finding.start == strongest.start
+    polite = analyze("Thanks so much for the files, Sam. Could you send the invoice when you have a moment?")
+    assert polite.politeness is not None and polite.politeness > 0.5
+    assert IMPOLITE_RULE not in {f.rule for f in polite.findings}
 
 
 def test_too_short_to_score_is_none():

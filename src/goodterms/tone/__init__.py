@@ -38,7 +38,10 @@ __all__ = [
 ]
 
 NOT_SCORED = None  # the politeness given when there is nothing to score (empty, too short, not English)
-IMPOLITE = 0.01  # below this politeness a message reads clearly impolite and gets a finding of its own
+# Below this politeness a message reads clearly impolite and gets a finding of its own. The score's 0.5 is the
+# line between impolite-or-tough and the rest; 0.05 is "the model is 95% sure": curt orders ("Wrong. Fix it.
+# Now.") fall below it, and 2 of the 2,851 Enron development mails.
+IMPOLITE = 0.05
 IMPOLITE_RULE = "cold.reads-impolite"
 
 
@@ -119,14 +122,14 @@ def analyze(text: str, kind: str | None = None, *, rules: RuleSet | None = None)
                 for start, end in (doc.to_original(s.start, s.end),)
             )
             reasons = tuple(
-                Reason(words=r.words, start=start, end=end, weight=r.weight)
+                Reason(words=r.words, start=start, end=end, weight=r.weight, says=r.says)
                 for r in scored.reasons
                 for start, end in (doc.to_original(r.start, r.end),)
             )
         if politeness is None:
             notes.append("The message is too short to score its politeness.")
         elif politeness < IMPOLITE:
-            findings.extend(_impolite(politeness, reasons))
+            findings.extend(_impolite(politeness, reasons, text))
             findings.sort(key=lambda f: (f.start, f.end, f.rule))
     else:
         notes.append("There are no words of your own to score, only a quote or a signature.")
@@ -141,13 +144,13 @@ def analyze(text: str, kind: str | None = None, *, rules: RuleSet | None = None)
     )
 
 
-def _impolite(politeness: float, reasons: tuple[Reason, ...]) -> list[Finding]:
+def _impolite(politeness: float, reasons: tuple[Reason, ...], text: str) -> list[Finding]:
     """One warning for a message that reads clearly impolite, at the words that pulled it down most."""
     down = [reason for reason in reasons if reason.weight < 0]
     if not down:
         return []
     worst = down[0]
-    words = ", ".join(f"“{reason.words}”" for reason in down[:3])
+    words = ", ".join(f"“{text[reason.start : reason.end]}”" for reason in down[:3])  # as written
     return [
         Finding(
             rule=IMPOLITE_RULE,

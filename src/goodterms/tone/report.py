@@ -66,6 +66,7 @@ class Reason:
     start: int
     end: int
     weight: float
+    says: str = ""  # for a strategy, what it does in plain words ("Thanks the reader"); "" for a word
 
 
 @dataclass(frozen=True)

@@ -46,15 +46,18 @@
   function show(report, text) {
     politeness.textContent = report.politeness === null ? "not scored" : report.politeness.toFixed(2);
     // Why the score is what it is: the words and strategies that pulled it down or lifted it most.
+    const offsets = utf16Offsets(text);
     const reasons = document.getElementById("coach-reasons");
     if (reasons) {
       reasons.textContent = "";
       (report.reasons || []).forEach((r) => {
         const down = r.weight < 0;
-        reasons.append(el("li", { class: down ? "reason-down" : "reason-up" }, (down ? "Pulls it down" : "Lifts it") + ": “" + r.words + "”"));
+        // The words as the user wrote them; for a strategy, what it does in plain words too.
+        const words = text.slice(offsets[r.start] ?? text.length, offsets[r.end] ?? text.length) || r.words;
+        const line = (down ? "Pulls it down" : "Lifts it") + ": “" + words + "”" + (r.says ? " — " + r.says : "");
+        reasons.append(el("li", { class: down ? "reason-down" : "reason-up" }, line));
       });
     }
-    const offsets = utf16Offsets(text);
     const findings = report.findings
       .map((f) => {
         const start = offsets[f.start] ?? text.length;

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from goodterms.tone.politeness.features import BLOCKS, Features, Scan, extract, scan, words_with_spans
+from goodterms.tone.politeness.features import (
+    BLOCKS,
+    STRATEGY_DESCRIPTIONS,
+    Features,
+    Scan,
+    extract,
+    scan,
+    words_with_spans,
+)
 from goodterms.tone.report import Reason, Strategy
 
 if TYPE_CHECKING:
@@ -100,9 +108,9 @@ class Model:
         """
         if sums is None:
             sums = self.sums(features)
-        # (strength, start, order, name, end, weight): sorted as tuples, and Reason objects made for the few
-        # kept only. `order` keeps the sort stable, as a key of (strength, start) alone would.
-        found: list[tuple[float, int, int, str, int, float]] = []
+        # (strength, start, order, name, end, weight, says): sorted as tuples, and Reason objects made for
+        # the few kept only. `order` keeps the sort stable, as a key of (strength, start) alone would.
+        found: list[tuple[float, int, int, str, int, float, str]] = []
         for index in (0, 2):  # the strategies and the words: the blocks whose features have a place
             table = self.tables[index]
             known, total = sums[index]
@@ -125,11 +133,12 @@ class Model:
                 if name in weights and name not in seen:
                     seen.add(name)
                     weight = weights[name]
-                    found.append((-abs(weight), start, len(found), name, end, weight))
+                    says = STRATEGY_DESCRIPTIONS.get(name, "") if index == 0 else ""
+                    found.append((-abs(weight), start, len(found), name, end, weight, says))
         found.sort()
         return tuple(
-            Reason(name, start, end, weight)
-            for _strength, start, _order, name, end, weight in found[:REASONS]
+            Reason(name, start, end, weight, says)
+            for _strength, start, _order, name, end, weight, says in found[:REASONS]
             if abs(weight) >= 0.01
         )
 
