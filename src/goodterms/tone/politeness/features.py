@@ -45,7 +45,7 @@ STRATEGY_DESCRIPTIONS: Final[dict[str, str]] = {
     "first-person-plural": "Speaks of a shared effort (“we”, “our”, “let's”).",
     "positive-lexicon": "Uses warm words (“glad”, “helpful”, “happy to”).",
     "direct-question": "Starts with a bare question word (“Why…?”, “What…?”): it can sound like a challenge.",
-    "direct-start": "Starts a sentence with “So”, “But” or “And”, which can sound abrupt or argumentative.",
+    "direct-start": "Starts a sentence with “So”, “But”, “Now” or “Look”: it can sound abrupt or curt.",
     "second-person-start": "Starts a sentence with “You”, which can sound like an accusation.",
     "imperative": "Starts with a bare command (“Fix…”, “Send…”, “Stop…”).",
     "factuality": "Insists on facts (“in fact”, “actually”, “the point is”, “as I said”): it can sound curt.",
