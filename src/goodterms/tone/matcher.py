@@ -182,7 +182,8 @@ def _first_characters(pattern: str) -> frozenset[str] | None:
 
     Read from the parse tree of Python's own regex parser (`re._parser`, private, but the same since 3.11).
     Anything it does not know (a character class such as \w, a case-insensitive group, a pattern that can
-    match empty text) gives None, and the pattern is then tried at every word start as before.
+    match empty text) gives None; one such pattern and the whole pass tries every pattern at every word start,
+    as before the filing (tests/tone/test_matcher.py names any shipped pattern that would).
     """
     try:
         found = _starts(_sre_parser.parse(pattern).data)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from goodterms.tone.politeness import STRATEGY_DESCRIPTIONS, STRATEGY_NAMES, STRATEGY_POLITE, find_strategies
-from goodterms.tone.politeness.features import BLOCKS, LINE_BREAK, TEXT_START, extract, tokenize
+from goodterms.tone.politeness.features import (
+    BLOCKS,
+    LINE_BREAK,
+    TEXT_START,
+    extract,
+    tokenize,
+    words_with_spans,
+)
 
 # One example per strategy: (text, strategy, the words it should point at).
 EXAMPLES = [
@@ -125,3 +132,21 @@ def test_wiki_jargon_is_masked():
     _strategies, (_cues, _shape, words) = extract("Why did you revert my edit on Wikipedia?")
     assert "revert" not in words and "wikipedia" not in words
     assert extract("See the attached summary of the deal.")[1][2] == []  # platform words, not tone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send the Invoice 42 ASAP? Thanks, Mike.",
+        "Fix the logo. Now! The price was 115 dollars, paid on 3 May.",
+        "See the attached summary. Why did you revert my edit on Wikipedia?",
+        "شكرا Sam, the café's menu is ready 🙂 Sorry it's late.\nNoor will call.",
+    ],
+)
+def test_the_explained_words_are_the_words_block(text):
+    """words_with_spans() repeats extract()'s test of what a word is: the reasons must point at the words the
+    model scored, no more and no fewer."""
+    _strategies, (_cues, _shape, words) = extract(text)
+    assert [word for word, _start, _end in words_with_spans(text)] == words
+    for word, start, end in words_with_spans(text):
+        assert text[start:end].lower().replace("\u2019", "'") == word
