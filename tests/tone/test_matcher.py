@@ -12,6 +12,7 @@ from goodterms.tone.matcher import (
     _WORD_START,
     _first_characters,
     _has_top_level_bar,
+    _leading_alternatives,
     _PassBuilder,
 )
 
@@ -42,6 +43,7 @@ PATTERNS = [
     "(?<!\\w)(?:and )?this is what i get",
     "(?<!\\w)i (?:think|guess)(?:[ \\t,]+\\w+){0,2}? maybe",
     "(?<!\\w)(?:idiot|imbecile)",
+    "(?<!\\w)(?<!not )(?:you|i think|idiot)(?: (?:never|moron))?(?!\\w)",  # filed cut to each first character
     "(?<!\\w)\\w+ever(?!\\w)",  # not filed: every pattern stays in one list, as before
 ]
 WORDS = [*" ".join([*PHRASES, "and this is what i get", "u moron", "ya idiots", "maybe"]).split(), "never"]
@@ -72,6 +74,15 @@ def test_filed_patterns_match_as_the_plain_list(text, all_filed):
     assert matches(patterns, text, filed=True) == matches(patterns, text, filed=False)
 
 
+def test_a_pattern_is_cut_to_the_alternatives_of_each_first_character():
+    cut = _leading_alternatives("(?:(?<!not )(?:you|i think|idiot)s?)")
+    assert cut is not None
+    assert cut.for_first_character("i") == "(?:(?<!not )(?:i think|idiot)s?)"
+    assert cut.for_first_character("y") == "(?:(?<!not )(?:you)s?)"
+    assert _leading_alternatives("(?:(?:you|idiot)?s)") is None  # a repeated group is kept whole
+    assert _leading_alternatives("(?:(?:you|\\w+)s)") is None  # an alternative of unknown start
+
+
 def test_the_shipped_rules_are_filed():
     """Every word-start pattern of the shipped rules has known first characters: one that has not makes the
     whole flag pass fall back to trying every pattern at every word start, about a fifth slower."""
@@ -90,3 +101,19 @@ def test_the_shipped_rules_are_filed():
     assert unfiled == []
     compiled = default_rules().for_kind("goodbye")
     assert "(?<=(?=" in compiled.passes[0].regex.pattern
+
+
+def test_the_shipped_patterns_that_can_start_anywhere_start_with_known_characters():
+    """A pattern without a word-start guard is tried at every character of every message: one that starts
+    with a known character fails there in one check, one that starts with a look-behind or a class costs
+    several (a sentence start is written as a word start with look-behinds after it: see emotional.yaml)."""
+    slow = []
+    for rule in default_rules():
+        check = rule.check
+        for what, value, _entry in check.matchers():
+            guard = _LEADING_GUARD.match(value)
+            if what != "pattern" or (guard and guard.group() == _WORD_START) or value.startswith("\\A"):
+                continue  # tried at word starts only, or at the start of the text only
+            if _first_characters(_PassBuilder(lower=True)._wrap(value, check.case_sensitive)) is None:
+                slow.append((rule.id, value[:60]))
+    assert slow == []

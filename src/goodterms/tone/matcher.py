@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 from goodterms.tone.kinds.base import Hit, Rule, RuleKind
 from goodterms.tone.report import SEVERITIES, Finding
@@ -151,16 +151,21 @@ class _PassBuilder:
         place the alternatives that can match come in the same order as before, so the same one wins.
 
         A pattern filed under several characters is written once under each, with a marker of its own (rule
-        patterns have no named groups or back-references). The patterns must be matched from where they start,
-        which only a look-ahead pass allows (the others take `match.end()`).
+        patterns have no named groups or back-references), and only with those of its leading alternatives
+        that can start with that character (`_leading_alternatives`): written whole under each, the passes
+        were four times as long as the patterns, and compiling them was most of the first analyze(). The
+        patterns must be matched from where they start, which only a look-ahead pass allows (the others take
+        `match.end()`).
         """
         firsts = [_first_characters(pattern) for pattern, _owner in patterns]
         if not patterns or any(chars is None for chars in firsts):
             return None
         filed: dict[str, list[str]] = {}
         for (pattern, owner), chars in zip(patterns, firsts, strict=True):
+            cut = _leading_alternatives(pattern)
             for char in sorted(chars or ()):
-                filed.setdefault(char, []).append(pattern + self._marker([owner]))
+                written = pattern if cut is None else cut.for_first_character(char)
+                filed.setdefault(char, []).append(written + self._marker([owner]))
         alternatives = []
         for char in [*phrases, *(char for char in filed if char not in phrases)]:
             here = [phrases[char]] if char in phrases else []
@@ -168,6 +173,103 @@ class _PassBuilder:
                 here.append(f"(?<=(?={_one_of(filed[char])}){re.escape(char)})")
             alternatives.append(re.escape(char) + _one_of(here))
         return alternatives
+
+
+class _Leading(NamedTuple):
+    """A pattern as look-arounds, a leading group of alternatives with their first characters, the rest."""
+
+    head: str
+    alternatives: list[tuple[str, frozenset[str]]]
+    tail: str
+
+    def for_first_character(self, char: str) -> str:
+        """The pattern with only the leading alternatives that can start with `char`. At a place that starts
+        with `char` the others fail at once, so the match is the same."""
+        kept = [alternative for alternative, chars in self.alternatives if char in chars]
+        return "(?:" + self.head + "(?:" + "|".join(kept) + ")" + self.tail + ")"
+
+
+def _leading_alternatives(pattern: str) -> _Leading | None:
+    """`pattern` (wrapped as `(?:…)`) cut at its leading group of alternatives, or None when it has none.
+
+    Only the simple shape is cut: look-arounds, then a group `(?:a|b…)` that is not repeated, then the rest;
+    anything else, or an alternative whose first characters are not known, is None (filed whole).
+    """
+    if not pattern.startswith("(?:") or _group_end(pattern, 0) != len(pattern):
+        return None
+    inner = pattern[3:-1]
+    at = 0
+    while inner.startswith(("(?<!", "(?<=", "(?!", "(?="), at):
+        at = _group_end(inner, at)
+        if at < 0:
+            return None
+    if not inner.startswith("(?:", at):
+        return None
+    end = _group_end(inner, at)
+    if end < 0 or inner[end : end + 1] in ("?", "*", "+", "{"):
+        return None
+    alternatives = []
+    for alternative in _top_level_parts(inner[at + 3 : end - 1]):
+        chars = _first_characters(alternative)
+        if chars is None:
+            return None
+        alternatives.append((alternative, chars))
+    return _Leading(inner[:at], alternatives, inner[end:]) if len(alternatives) > 1 else None
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Where the group opened at pattern[start] ("(") ends (just past its ")"), or -1 if it does not."""
+    depth = 0
+    in_class = False
+    i = start
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _top_level_parts(pattern: str) -> list[str]:
+    """`pattern` split at the "|" of its top level: a|b(c|d) gives a and b(c|d)."""
+    parts = []
+    depth = 0
+    in_class = False
+    start = i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _one_of(alternatives: list[str]) -> str:
@@ -254,28 +356,7 @@ _CAPITALS = re.compile(r"[A-Z]")
 
 def _has_top_level_bar(pattern: str) -> bool:
     """Whether `pattern` is an alternation at its top level (a|b), where a shared prefix would change it."""
-    depth = 0
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return True
-        i += 1
-    return False
+    return len(_top_level_parts(pattern)) > 1
 
 
 class _Pass:
