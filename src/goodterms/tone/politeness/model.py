@@ -14,7 +14,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from operator import mul
+from pathlib import Path
+from typing import Any
 
 from goodterms.tone.politeness.features import (
     BLOCKS,
@@ -27,11 +30,9 @@ from goodterms.tone.politeness.features import (
 )
 from goodterms.tone.report import Reason, Strategy
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 ARTIFACT = "model.json.gz"
-FORMAT = 1
+_HERE = Path(__file__)
+FORMAT = 2  # 2: each block's features, weights and frequencies as three lists
 MIN_WORDS = 3  # fewer words than this say too little to score: the probability is None
 REASONS = 5  # how many reasons a score gives at most
 
@@ -164,17 +165,16 @@ def from_artifact(artifact: dict[str, Any]) -> Model:
     blocks = artifact["blocks"]
     if [block["name"] for block in blocks] != list(BLOCKS):
         raise ValueError(f"the model's blocks {[block['name'] for block in blocks]} are not {list(BLOCKS)}")
-    idfs: dict[int, float] = {}  # few distinct document frequencies: compute each idf once
     tables = []
     for block in blocks:
-        scale = float(block["scale"])
-        table: dict[str, complex] = {}
-        for feature, (weight, frequency) in block["features"].items():
-            value = idfs.get(frequency)
-            if value is None:
-                value = idfs[frequency] = idf(documents, frequency)
-            table[feature] = complex(scale * weight * value, value * value)
-        tables.append(table)
+        names, weights, frequencies = block["features"], block["weights"], block["frequencies"]
+        if not len(names) == len(weights) == len(frequencies):
+            raise ValueError(f"the model's block {block['name']!r} has columns of different lengths")
+        # Built with map() over the columns, in C: a loop over the 22,000 features was a third of the load.
+        idfs = {frequency: idf(documents, frequency) for frequency in set(frequencies)}  # few distinct ones
+        values = list(map(idfs.__getitem__, frequencies))
+        reals = map(mul, map(mul, weights, repeat(float(block["scale"]))), values)
+        tables.append(dict(zip(names, map(complex, reals, map(mul, values, values)), strict=True)))
     calibration = artifact["calibration"]
     return Model(
         tables=tuple(tables),
@@ -189,12 +189,10 @@ def load(path: Path | None = None) -> Model:
     """The model in `path`, or the one shipped inside this package."""
     import gzip  # here, not at the top: importing the package stays cheap until a text is scored
     import json
-    from importlib import resources
 
-    if path is None:
-        data = resources.files("goodterms.tone.politeness").joinpath(ARTIFACT).read_bytes()
-    else:
-        data = path.read_bytes()
+    # Beside this module, read as a file: the package is installed on disk (pip, the wheel, -e), and
+    # importlib.resources cost the first analyze() 13 ms of imports for nothing.
+    data = (path if path is not None else _HERE.with_name(ARTIFACT)).read_bytes()
     return from_artifact(json.loads(gzip.decompress(data)))
 
 

@@ -474,8 +474,17 @@ def train(
         "documents": fitted.vocabulary.documents,
         "intercept": _round(fitted.intercept),
         "calibration": {"slope": _round(slope), "offset": _round(offset)},
+        # Each block in columns (names, weights, document frequencies, in the names' order): a JSON list of
+        # strings and two of numbers parse in a third of the time of one object of [weight, frequency] pairs,
+        # and loading the model is part of the first analyze().
         "blocks": [
-            {"name": name, "scale": scale, "features": block_weights}
+            {
+                "name": name,
+                "scale": scale,
+                "features": sorted(block_weights),
+                "weights": [block_weights[feature][0] for feature in sorted(block_weights)],
+                "frequencies": [int(block_weights[feature][1]) for feature in sorted(block_weights)],
+            }
             for name, scale, block_weights in zip(BLOCKS, SCALES, weights, strict=True)
         ],
     }
