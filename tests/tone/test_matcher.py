@@ -117,3 +117,20 @@ def test_the_shipped_patterns_that_can_start_anywhere_start_with_known_character
             if _first_characters(_PassBuilder(lower=True)._wrap(value, check.case_sensitive)) is None:
                 slow.append((rule.id, value[:60]))
     assert slow == []
+
+
+def test_a_cut_pattern_starts_with_what_the_whole_pattern_starts_with():
+    """The cut's first characters (its alternatives', read without parsing where plain) are the pattern's."""
+    builder = _PassBuilder(lower=True)
+    cut_patterns = 0
+    for rule in default_rules():
+        for what, value, _entry in rule.check.matchers():
+            guard = _LEADING_GUARD.match(value)
+            if what != "pattern" or not guard or guard.group() != _WORD_START:
+                continue
+            wrapped = builder._wrap(value[guard.end() :], rule.check.case_sensitive)
+            cut = _leading_alternatives(wrapped)
+            if cut is not None:
+                cut_patterns += 1
+                assert cut.first_characters() == _first_characters(wrapped), rule.id
+    assert cut_patterns > 20  # most shipped patterns lead with a group of alternatives

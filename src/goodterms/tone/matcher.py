@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
@@ -157,12 +158,15 @@ class _PassBuilder:
         patterns must be matched from where they start, which only a look-ahead pass allows (the others take
         `match.end()`).
         """
-        firsts = [_first_characters(pattern) for pattern, _owner in patterns]
+        cuts = [_leading_alternatives(pattern) for pattern, _owner in patterns]
+        firsts = [
+            cut.first_characters() if cut is not None else _first_characters(pattern)
+            for (pattern, _owner), cut in zip(patterns, cuts, strict=True)
+        ]
         if not patterns or any(chars is None for chars in firsts):
             return None
         filed: dict[str, list[str]] = {}
-        for (pattern, owner), chars in zip(patterns, firsts, strict=True):
-            cut = _leading_alternatives(pattern)
+        for (pattern, owner), chars, cut in zip(patterns, firsts, cuts, strict=True):
             for char in sorted(chars or ()):
                 written = pattern if cut is None else cut.for_first_character(char)
                 filed.setdefault(char, []).append(written + self._marker([owner]))
@@ -181,6 +185,11 @@ class _Leading(NamedTuple):
     head: str
     alternatives: list[tuple[str, frozenset[str]]]
     tail: str
+
+    def first_characters(self) -> frozenset[str] | None:
+        """What a match can start with, as `_first_characters()` says of the whole pattern."""
+        chars = frozenset().union(*(chars for _alternative, chars in self.alternatives))
+        return chars if len(chars) <= _MAX_FIRST_CHARACTERS else None
 
     def for_first_character(self, char: str) -> str:
         """The pattern with only the leading alternatives that can start with `char`. At a place that starts
@@ -210,7 +219,9 @@ def _leading_alternatives(pattern: str) -> _Leading | None:
         return None
     alternatives = []
     for alternative in _top_level_parts(inner[at + 3 : end - 1]):
-        chars = _first_characters(alternative)
+        # Most alternatives start with a plain letter ("idiot", "you"): that letter, told without parsing.
+        plain = _PLAIN_START.match(alternative)
+        chars = frozenset(plain.group()) if plain else _first_characters(alternative)
         if chars is None:
             return None
         alternatives.append((alternative, chars))
@@ -279,6 +290,10 @@ def _one_of(alternatives: list[str]) -> str:
 _MAX_FIRST_CHARACTERS = 26  # a pattern that can start with more is not worth filing under each
 
 
+_PLAIN_START = re.compile(r"[a-z0-9](?![?*+{])")  # a letter that a match must start with
+
+
+@cache
 def _first_characters(pattern: str) -> frozenset[str] | None:
     r"""The characters that a match of `pattern` can start with, or None when that is not simply told.
 
