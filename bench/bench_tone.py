@@ -13,9 +13,10 @@ time.perf_counter_ns, over all the messages, several rounds; the least disturbed
 reported. messages/s and MB/s (UTF-8 bytes) come from the sum of the per-message times; p50 and p99 are
 nearest-rank. Memory is the child's peak RSS (Linux VmHWM: ru_maxrss would include the parent's RSS at the
 fork), both in the timed child and in a fresh child that runs the tool on the warm-up messages only ("tool
-alone"). Import times are the median of fresh interpreters. The ratios compare the three tools on the
-messages all three ran. The targets are printed with PASS/MISS for information only: nothing is asserted,
-and the exit status is 0 unless a child fails.
+alone"). Import times, and the time from import to the first analyze()'s answer, are the median of fresh
+interpreters, with the sources byte-compiled first as a wheel's install does. The ratios compare the three
+tools on the messages all three ran. The targets are printed with PASS/MISS for information only: nothing is
+asserted, and the exit status is 0 unless a child fails.
 
 Usage: .venv/bin/python bench/bench_tone.py [--messages 2000] [--proselint 2000] [--warmup 50] [--rounds 3]
 """
@@ -23,6 +24,7 @@ Usage: .venv/bin/python bench/bench_tone.py [--messages 2000] [--proselint 2000]
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -49,7 +51,7 @@ IMPORT_RUNS = 5  # fresh interpreters per tool for the import time; the median i
 TARGET_MSGS_PER_S = 2_000.0  # at ~100 words
 TARGET_VS_PROSELINT = 5.0  # times proselint's messages/s on the ~100-word messages (the issue's target)
 TARGET_P99_MS = 5.0  # at ~300 words
-TARGET_IMPORT_MS = 300.0
+TARGET_FIRST_ANALYZE_MS = 300.0  # a fresh interpreter: import, rules, model and the first analyze()
 TARGET_RSS_MB = 100.0
 
 IMPORTS = {
@@ -357,6 +359,21 @@ def import_ms(tool: str) -> float:
     return statistics.median(runs)
 
 
+def first_analyze_ms(text: str, kind: str) -> float:
+    """The median time, in fresh interpreters, from `import goodterms.tone` to the first analyze() answer."""
+    code = (
+        "import sys, time; started = time.perf_counter_ns(); import goodterms.tone; "
+        "goodterms.tone.analyze(sys.argv[1], sys.argv[2]); print(time.perf_counter_ns() - started)"
+    )
+    runs = []
+    for _ in range(IMPORT_RUNS):
+        done = subprocess.run(
+            [sys.executable, "-c", code, text, kind], capture_output=True, text=True, check=True
+        )
+        runs.append(int(done.stdout) / 1e6)
+    return statistics.median(runs)
+
+
 def run_child(
     tool: str, messages_path: Path, limit: int, rounds: int, *, quiet: bool = False
 ) -> dict[str, Any]:
@@ -437,7 +454,11 @@ def _line(name: str, values: dict[str, float], ratios: list[float] | None) -> st
 
 
 def print_report(
-    messages: Messages, results: dict[str, dict[str, Any]], imports: dict[str, float], alone: dict[str, float]
+    messages: Messages,
+    results: dict[str, dict[str, Any]],
+    imports: dict[str, float],
+    alone: dict[str, float],
+    first_analyze: float,
 ) -> None:
     first = next(iter(SIZES))
     counts = {tool: len(results[tool]["sizes"][first]["rounds"][0]) for tool in TOOLS}
@@ -531,9 +552,9 @@ def print_report(
             large.p99_ms <= TARGET_P99_MS,
         ),
         (
-            f"import goodterms.tone < {TARGET_IMPORT_MS:.0f} ms",
-            f"{imports['goodterms']:.0f} ms",
-            imports["goodterms"] < TARGET_IMPORT_MS,
+            f"first analyze() < {TARGET_FIRST_ANALYZE_MS:.0f} ms (fresh, import included)",
+            f"{first_analyze:.0f} ms",
+            first_analyze < TARGET_FIRST_ANALYZE_MS,
         ),
         (
             f"coach peak RSS < {TARGET_RSS_MB:.0f} MB (tool alone)",
@@ -546,8 +567,8 @@ def print_report(
     for name, value, ok in targets:
         print(f"  {name:<52}{value:>16}  {'PASS' if ok else 'MISS'}")
     print(
-        f"  (not a target: ready to answer, import + rules + model + first analyze(), took "
-        f"{ready['goodterms']:.0f} ms in the child)"
+        f"  (first analyze(): the median of {IMPORT_RUNS} fresh interpreters; in the timed child, import + "
+        f"rules + model + first analyze() took {ready['goodterms']:.0f} ms)"
     )
 
 
@@ -576,6 +597,10 @@ def main() -> int:
         return 0
 
     started = time.monotonic()
+    # Byte-compiled first, as installing a wheel does: where PYTHONDONTWRITEBYTECODE is set (these machines),
+    # every fresh interpreter would otherwise compile goodterms' sources again, and the import and first-call
+    # figures would measure Python's compiler.
+    compileall.compile_dir(Path(__file__).resolve().parents[1] / "src", quiet=1)
     messages = make_messages(args.seed, args.messages)
     warmup = make_messages(args.seed + 1, args.warmup)
     sizes = ", ".join(
@@ -598,7 +623,8 @@ def main() -> int:
         write_messages(warmup_path, {"warmup": warmup})
         alone = {tool: run_child(tool, warmup_path, 0, 1, quiet=True)["rss_mb"] for tool in TOOLS}
     imports = {tool: import_ms(tool) for tool in TOOLS}
-    print_report(messages, results, imports, alone)
+    first_analyze = first_analyze_ms(*warmup[next(iter(SIZES))][0])
+    print_report(messages, results, imports, alone, first_analyze)
     print(f"\ntotal {time.monotonic() - started:.0f} s")
     return 0
 
