@@ -26,6 +26,9 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@# byte-compiled as a wheel's install would be: the first analyze() and the web's start-up then read
+	@# .pyc files even where PYTHONDONTWRITEBYTECODE is set
+	$(BIN)/python -m compileall -q src > /dev/null
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
