@@ -21,7 +21,7 @@ required_when rule that it did not see is asked once more on its own before it r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
@@ -228,8 +228,9 @@ def _leading_alternatives(pattern: str) -> _Leading | None:
     return _Leading(inner[:at], alternatives, inner[end:]) if len(alternatives) > 1 else None
 
 
-def _group_end(pattern: str, start: int) -> int:
-    """Where the group opened at pattern[start] ("(") ends (just past its ")"), or -1 if it does not."""
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The characters of `pattern` from `start` that give it structure ("(", ")", "|"), outside classes and
+    escapes, each with its place and the depth of parentheses around it (a ")" at its group's depth)."""
     depth = 0
     in_class = False
     i = start
@@ -244,43 +245,25 @@ def _group_end(pattern: str, start: int) -> int:
             in_class = True
             if pattern[i + 1 : i + 2] == "]":
                 i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        elif ch in "()|":
+            depth += ch == "("
+            yield i, ch, depth
+            depth -= ch == ")"
         i += 1
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Where the group opened at pattern[start] ("(") ends (just past its ")"), or -1 if it does not."""
+    for i, ch, depth in _structure(pattern, start):
+        if ch == ")" and depth == 1:
+            return i + 1
     return -1
 
 
 def _top_level_parts(pattern: str) -> list[str]:
     """`pattern` split at the "|" of its top level: a|b(c|d) gives a and b(c|d)."""
-    parts = []
-    depth = 0
-    in_class = False
-    start = i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
+    bars = [i for i, ch, depth in _structure(pattern) if ch == "|" and depth == 0]
+    return [pattern[start + 1 : end] for start, end in zip([-1, *bars], [*bars, len(pattern)], strict=True)]
 
 
 def _one_of(alternatives: list[str]) -> str:
