@@ -346,17 +346,19 @@ def child(tool: str, messages_path: Path, limit: int, rounds: int) -> dict[str, 
     }
 
 
-def import_ms(tool: str) -> float:
-    """The median import time of the tool in fresh interpreters, in ms."""
-    code = (
-        "import time; started = time.perf_counter_ns(); "
-        f"{IMPORTS[tool]}; print(time.perf_counter_ns() - started)"
-    )
+def _fresh_ms(code: str, *args: str) -> float:
+    """The median over IMPORT_RUNS fresh interpreters of the nanoseconds `code` prints, in ms."""
     runs = []
     for _ in range(IMPORT_RUNS):
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
         runs.append(int(done.stdout) / 1e6)
     return statistics.median(runs)
+
+
+def import_ms(tool: str) -> float:
+    """The median import time of the tool in fresh interpreters, in ms."""
+    code = f"import time; started = time.perf_counter_ns(); {IMPORTS[tool]}; "
+    return _fresh_ms(code + "print(time.perf_counter_ns() - started)")
 
 
 def first_analyze_ms(text: str, kind: str) -> float:
@@ -365,13 +367,7 @@ def first_analyze_ms(text: str, kind: str) -> float:
         "import sys, time; started = time.perf_counter_ns(); import goodterms.tone; "
         "goodterms.tone.analyze(sys.argv[1], sys.argv[2]); print(time.perf_counter_ns() - started)"
     )
-    runs = []
-    for _ in range(IMPORT_RUNS):
-        done = subprocess.run(
-            [sys.executable, "-c", code, text, kind], capture_output=True, text=True, check=True
-        )
-        runs.append(int(done.stdout) / 1e6)
-    return statistics.median(runs)
+    return _fresh_ms(code, text, kind)
 
 
 def run_child(

@@ -478,15 +478,19 @@ def train(
         # strings and two of numbers parse in a third of the time of one object of [weight, frequency] pairs,
         # and loading the model is part of the first analyze().
         "blocks": [
-            {
-                "name": name,
-                "scale": scale,
-                "features": sorted(block_weights),
-                "weights": [block_weights[feature][0] for feature in sorted(block_weights)],
-                "frequencies": [int(block_weights[feature][1]) for feature in sorted(block_weights)],
-            }
+            {"name": name, "scale": scale, **_columns(block_weights)}
             for name, scale, block_weights in zip(BLOCKS, SCALES, weights, strict=True)
         ],
+    }
+
+
+def _columns(block_weights: dict[str, list[float]]) -> dict[str, list[Any]]:
+    """A block's features, weights and document frequencies as three lists, in the features' order."""
+    names = sorted(block_weights)
+    return {
+        "features": names,
+        "weights": [block_weights[name][0] for name in names],
+        "frequencies": [int(block_weights[name][1]) for name in names],
     }
 
 
