@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goodterms.tone import default_rules
+from goodterms.tone import default_rules, matcher
 from goodterms.tone.matcher import (
     _LEADING_GUARD,
     _WORD_START,
@@ -134,3 +134,58 @@ def test_a_cut_pattern_starts_with_what_the_whole_pattern_starts_with():
                 cut_patterns += 1
                 assert cut.first_characters() == _first_characters(wrapped), rule.id
     assert cut_patterns > 20  # most shipped patterns lead with a group of alternatives
+
+
+ANYWHERE = [
+    "\\A[ \\t\\n]*(?:noted|fine)[ \\t]*[.!]*(?:\\n|\\Z)",
+    "\\?(?<![?!]\\?)\\?*+!++[!?]*+|!++\\?++[!?]*+",  # an alternation: split into alternatives of the pass
+    "(?m:^[ \\t]*(?:hi|hello)[ \\t,]+(?:all|team)(?!\\w))",
+    "(?m:^[ \\t]*dear[ \\t]+(?:all|team)(?!\\w))",
+]
+LINE_WORDS = [
+    "noted",
+    "fine",
+    "hi",
+    "hello",
+    "dear",
+    "all",
+    "team",
+    "?",
+    "!",
+    "?!",
+    "!?",
+    "\n",
+    " ",
+    "\t",
+    ".",
+]
+
+
+def line_matches(patterns: list[str], text: str, together: bool) -> list[Match]:
+    with pytest.MonkeyPatch.context() as patched:
+        if not together:
+            patched.setattr(matcher, "_line_starts_together", lambda alternatives: alternatives)
+        builder = _PassBuilder(lower=True)
+        for position, pattern in enumerate(patterns):
+            builder.add_pattern(pattern, (position, 0), case_sensitive=False)
+        regex, table = builder.build(overlapping=True)
+    return [(m.start(), m.start(m.lastindex or 0), table[m.lastindex or 0]) for m in regex.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINE_WORDS), max_size=20).map("".join))
+def test_patterns_at_line_starts_checked_together_match_as_apart(text):
+    assert line_matches(ANYWHERE, text, together=True) == line_matches(ANYWHERE, text, together=False)
+
+
+def test_patterns_at_line_starts_move_only_past_patterns_that_start_apart():
+    builder = _PassBuilder(lower=True)
+    for position, pattern in enumerate(ANYWHERE):
+        builder.add_pattern(pattern, (position, 0), case_sensitive=False)
+    assert matcher._LINE_START in builder.build(overlapping=True)[0].pattern
+    # "(?m:^[ \t]*dear…)" may start with a space, as "[ \t]+x" may: it stays behind that one, unmoved
+    clash = [ANYWHERE[0], "[ \\t]+x", ANYWHERE[3]]
+    builder = _PassBuilder(lower=True)
+    for position, pattern in enumerate(clash):
+        builder.add_pattern(pattern, (position, 0), case_sensitive=False)
+    assert matcher._LINE_START not in builder.build(overlapping=True)[0].pattern
