@@ -133,8 +133,11 @@ class _PassBuilder:
         else:
             guarded[_WORD_START] = [token + rest for token, rest in phrases.items()]
             guarded[_WORD_START] += [pattern + self._marker([owner]) for pattern, owner in patterns]
+        if len(guarded) == 1:  # behind another guard, a word-start alternative would come before those
+            at_line_start, anywhere = _line_starts_apart(anywhere)
+            guarded[_WORD_START] += at_line_start
         parts = [guard + "(?:" + "|".join(group) + ")" for guard, group in guarded.items() if group]
-        parts.extend(_line_starts_together(anywhere))
+        parts.extend(anywhere)
         combined = "|".join(parts)
         # Overlapping: the whole pass is a look-ahead, so a match takes no text and the next one may start
         # inside it ("I can't believe you never…" is venting and blame). The marker's position is the end.
@@ -171,16 +174,28 @@ class _PassBuilder:
         ]
         if not patterns or any(chars is None for chars in firsts):
             return None
-        filed: dict[str, list[str]] = {}
+        # Under each first character: the patterns, each with the characters its match goes on with (None if
+        # not known), in the order of the rules.
+        filed: dict[str, list[tuple[str, dict[str, str] | None]]] = {}
         for (pattern, owner), chars, cut in zip(patterns, firsts, cuts, strict=True):
             for char in sorted(chars or ()):
-                written = pattern if cut is None else cut.for_first_character(char)
-                filed.setdefault(char, []).append(written + self._marker([owner]))
+                if cut is None:
+                    filed.setdefault(char, []).append((pattern + self._marker([owner]), None))
+                elif (seconds := cut.second_characters(char)) is None:
+                    filed.setdefault(char, []).append(
+                        (cut.for_first_character(char) + self._marker([owner]), None)
+                    )
+                else:
+                    by_second = {
+                        second: cut.for_first_characters(char + second) + self._marker([owner])
+                        for second in sorted(seconds)
+                    }
+                    filed.setdefault(char, []).append(("", by_second))
         alternatives = []
         for char in [*phrases, *(char for char in filed if char not in phrases)]:
             here = [phrases[char]] if char in phrases else []
             if char in filed:
-                here.append(f"(?<=(?={_one_of(filed[char])}){re.escape(char)})")
+                here.extend(_filed_under(char, filed[char]))
             alternatives.append(re.escape(char) + _one_of(here))
         return alternatives
 
@@ -203,12 +218,29 @@ class _Leading(NamedTuple):
         kept = [alternative for alternative, chars in self.alternatives if char in chars]
         return "(?:" + self.head + "(?:" + "|".join(kept) + ")" + self.tail + ")"
 
+    def second_characters(self, char: str) -> set[str] | None:
+        """What the alternatives that start with `char` go on with, or None if one of them is not plain."""
+        seconds = set()
+        for alternative, chars in self.alternatives:
+            if char in chars:
+                plain = _PLAIN_TWO.match(alternative)
+                if plain is None or plain.group()[0] != char:
+                    return None
+                seconds.add(plain.group()[1])
+        return seconds
+
+    def for_first_characters(self, start: str) -> str:
+        """As for_first_character(), for the alternatives that start with the two characters `start`."""
+        kept = [alternative for alternative, _chars in self.alternatives if alternative.startswith(start)]
+        return "(?:" + self.head + "(?:" + "|".join(kept) + ")" + self.tail + ")"
+
 
 def _leading_alternatives(pattern: str) -> _Leading | None:
     """`pattern` (wrapped as `(?:…)`) cut at its leading group of alternatives, or None when it has none.
 
-    Only the simple shape is cut: look-arounds, then a group `(?:a|b…)` that is not repeated, then the rest;
-    anything else, or an alternative whose first characters are not known, is None (filed whole).
+    Only the simple shapes are cut: look-arounds, then a group `(?:a|b…)` that is not repeated, then the rest;
+    or look-arounds, then plain text ("you should…", "stop lying"), one alternative with no rest. Anything
+    else, or an alternative whose first characters are not known, is None (filed whole).
     """
     if not pattern.startswith("(?:") or _group_end(pattern, 0) != len(pattern):
         return None
@@ -219,7 +251,10 @@ def _leading_alternatives(pattern: str) -> _Leading | None:
         if at < 0:
             return None
     if not inner.startswith("(?:", at):
-        return None
+        rest = inner[at:]
+        if _PLAIN_START.match(rest) is None or _has_top_level_bar(rest):
+            return None
+        return _Leading(inner[:at], [(rest, frozenset(rest[0]))], "")
     end = _group_end(inner, at)
     if end < 0 or inner[end : end + 1] in ("?", "*", "+", "{"):
         return None
@@ -231,7 +266,7 @@ def _leading_alternatives(pattern: str) -> _Leading | None:
         if chars is None:
             return None
         alternatives.append((alternative, chars))
-    return _Leading(inner[:at], alternatives, inner[end:]) if len(alternatives) > 1 else None
+    return _Leading(inner[:at], alternatives, inner[end:])
 
 
 def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
@@ -272,34 +307,32 @@ def _top_level_parts(pattern: str) -> list[str]:
     return [pattern[start + 1 : end] for start, end in zip([-1, *bars], [*bars, len(pattern)], strict=True)]
 
 
-_LINE_START = r"(?<![^\n])"  # at the start of the text or of a line: where \A and ^ can match
+_LINE_START = "(?m:^)"  # at the start of the text or of a line: where \A and ^ can match (one check, inline)
 _AT_LINE_START = ("(?:\\A", "(?:^", "(?:(?m:^")  # how such an alternative starts, once wrapped
 
 
-def _line_starts_together(alternatives: list[str]) -> list[str]:
-    """The alternatives that can match only where a line starts, as one group behind one check of that.
+def _line_starts_apart(alternatives: list[str]) -> tuple[list[str], list[str]]:
+    """The alternatives that can match only where a line starts, as a group for the word starts; the rest.
 
-    At every other place the group then costs a single failed look-behind, where each alternative was entered
-    to fail at its anchor. The group stands where the first of them stood. The ones it moves ahead of others
-    must not be able to start with the same character as those (the stacked marks start with "?" or "!", a
-    greeting with a letter): then at any place the same alternative wins. If that is not known, nothing moves.
+    A line start is never inside a word, so the group can join the word-start alternatives, at their end,
+    tried only where no word character comes before: elsewhere it costs nothing, where each of these
+    alternatives was entered at every place of the text to fail at its anchor. The ones it moves ahead of
+    others must not be able to start with the same character as those (the stacked marks start with "?" or
+    "!", a greeting with a letter): then at any place the same alternative wins. If that is not known, or
+    there is no such alternative, the group is empty and nothing moves.
     """
     at_line_start = [alternative.startswith(_AT_LINE_START) for alternative in alternatives]
-    if sum(at_line_start) < 2:
-        return alternatives
-    first = at_line_start.index(True)
-    for index in range(first + 1, len(alternatives)):
-        if at_line_start[index]:
-            passed = [alternatives[i] for i in range(first, index) if not at_line_start[i]]
-            if passed and not _start_apart(alternatives[index], passed):
-                return alternatives
-    rest = [
-        alternative for alternative, anchored in zip(alternatives, at_line_start, strict=True) if not anchored
-    ]
+    for index, anchored in enumerate(at_line_start):
+        passed = [alternatives[i] for i in range(index) if not at_line_start[i]]
+        if anchored and passed and not _start_apart(alternatives[index], passed):
+            return [], alternatives
     grouped = [
         alternative for alternative, anchored in zip(alternatives, at_line_start, strict=True) if anchored
     ]
-    return [*rest[:first], _LINE_START + _one_of(grouped), *rest[first:]]
+    rest = [
+        alternative for alternative, anchored in zip(alternatives, at_line_start, strict=True) if not anchored
+    ]
+    return ([_LINE_START + _one_of(grouped)] if grouped else []), rest
 
 
 def _start_apart(alternative: str, others: list[str]) -> bool:
@@ -322,6 +355,50 @@ _MAX_FIRST_CHARACTERS = 26  # a pattern that can start with more is not worth fi
 
 
 _PLAIN_START = re.compile(r"[a-z0-9](?![?*+{])")  # a letter that a match must start with
+_PLAIN_TWO = re.compile(r"[a-z0-9][a-z0-9 ](?![?*+{])")  # the two characters a match must start with
+
+
+def _filed_under(char: str, filed: list[tuple[str, dict[str, str] | None]]) -> list[str]:
+    """The patterns filed under `char`, read at a word that starts with it: `(?<=(?=pattern)c)`.
+
+    At such a word the engine enters every pattern filed there, one after the other, to fail most often at
+    the second character. So patterns whose second character is known are filed under it as well, and
+    entered only where the word goes on with it: `(?:h(?<=(?=…)th)|o(?<=(?=…)to))`. Those of unknown second
+    character stay between them, each where it was: at any place the patterns that can match come in the
+    order of the rules, so the same one wins.
+    """
+    groups: list[str] = []
+    run: dict[str, list[str]] = {}  # second character -> patterns, for the patterns since the last unknown
+    unknown: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            groups.append(
+                _one_of(
+                    [
+                        f"{re.escape(second)}(?<=(?={_one_of(written)}){re.escape(char + second)})"
+                        for second, written in run.items()
+                    ]
+                )
+            )
+            run.clear()
+
+    def close_unknown() -> None:
+        if unknown:
+            groups.append(f"(?<=(?={_one_of(unknown)}){re.escape(char)})")
+            unknown.clear()
+
+    for written, by_second in filed:
+        if by_second is None:
+            close_run()
+            unknown.append(written)
+        else:
+            close_unknown()
+            for second, pattern in by_second.items():
+                run.setdefault(second, []).append(pattern)
+    close_run()
+    close_unknown()
+    return groups
 
 
 @cache
