@@ -44,9 +44,18 @@ PATTERNS = [
     "(?<!\\w)i (?:think|guess)(?:[ \\t,]+\\w+){0,2}? maybe",
     "(?<!\\w)(?:idiot|imbecile)",
     "(?<!\\w)(?<!not )(?:you|i think|idiot)(?: (?:never|moron))?(?!\\w)",  # filed cut to each first character
+    "(?<!\\w)(?:we are|we)(?: late)?(?!\\w)",  # "we" starts "we are": filed once, where both start
+    "(?<!\\w)they (?:should|always) (?:have|know)",  # filed one character further: "they s", "they a"
     "(?<!\\w)\\w+ever(?!\\w)",  # not filed: every pattern stays in one list, as before
 ]
-WORDS = [*" ".join([*PHRASES, "and this is what i get", "u moron", "ya idiots", "maybe"]).split(), "never"]
+WORDS = [
+    *" ".join(
+        [*PHRASES, "and this is what i get", "u moron", "ya idiots", "maybe", "are late should know"]
+    ).split(),
+    "never",
+    "we are",
+    "they",
+]
 
 
 Match = tuple[int, int, tuple[tuple[int, int], ...]]  # start, end, the owners of the marker
@@ -72,6 +81,23 @@ texts = st.lists(st.sampled_from([*WORDS, " ", ", ", ".", "\n", "s"]), max_size=
 def test_filed_patterns_match_as_the_plain_list(text, all_filed):
     patterns = PATTERNS[:-1] if all_filed else PATTERNS
     assert matches(patterns, text, filed=True) == matches(patterns, text, filed=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they should have known",
+        "They always know.",
+        "we are late",
+        "so we are, we late",
+        "you never, they always",
+    ],
+)
+def test_patterns_filed_down_the_trie_match_as_the_plain_list(text):
+    assert matches(PATTERNS[:-1], text.lower(), filed=True) == matches(
+        PATTERNS[:-1], text.lower(), filed=False
+    )
+    assert matches(PATTERNS[:-1], text.lower(), filed=True)  # each text has a match to compare
 
 
 def test_a_pattern_is_cut_to_the_alternatives_of_each_first_character():
