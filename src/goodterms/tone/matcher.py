@@ -2,8 +2,10 @@
 
 All phrases of the rules that apply to a kind go into one character trie, written out as a single regex
 (`you (?:never|failed to)…`), so the cost of a pass grows with the length of the message, not with the
-number of rules. The rules' own patterns join the same regex as further alternatives. Each phrase or
-pattern ends in an empty named group, its marker; `match.lastindex` says which one matched.
+number of rules. The rules' own patterns join the same regex as further alternatives, filed in the flag pass
+under the plain text they must start with ("you (?:should…" under "you "), so that at each word the engine
+enters only the patterns that can match there. Each phrase or pattern ends in an empty named group, its
+marker; `match.lastindex` says which one matched.
 
 There are up to three passes, each one combined regex:
 
