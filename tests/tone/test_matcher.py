@@ -100,6 +100,14 @@ def test_patterns_filed_down_the_trie_match_as_the_plain_list(text):
     assert matches(PATTERNS[:-1], text.lower(), filed=True)  # each text has a match to compare
 
 
+def test_a_pattern_with_a_long_rest_is_cut_by_its_first_character_only():
+    rest = "|".join(f"word{i}" for i in range(60))  # longer than matcher._MAX_COPIED
+    patterns = [*PATTERNS[:-1], f"(?<!\\w)(?:they|then|we) (?:are|were) (?:{rest})(?!\\w)"]
+    for text in ["they are word7", "then were word59 and we are word0", "they were word60"]:
+        assert matches(patterns, text, filed=True) == matches(patterns, text, filed=False)
+    assert matches(patterns, "they are word7", filed=True)
+
+
 def test_a_pattern_is_cut_to_the_alternatives_of_each_first_character():
     cut = _leading_alternatives("(?:(?<!not )(?:you|i think|idiot)s?)")
     assert cut is not None
