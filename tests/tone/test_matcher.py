@@ -106,6 +106,10 @@ def test_a_pattern_with_a_long_rest_is_cut_by_its_first_character_only():
     for text in ["they are word7", "then were word59 and we are word0", "they were word60"]:
         assert matches(patterns, text, filed=True) == matches(patterns, text, filed=False)
     assert matches(patterns, "they are word7", filed=True)
+    builder = _PassBuilder(lower=True)
+    builder.add_pattern(patterns[-1], (0, 0), case_sensitive=False)
+    # one copy under "t" ("they", "then") and one under "w", not one for each text they start with
+    assert builder.build(overlapping=True)[0].pattern.count("word59") == 2
 
 
 def test_a_pattern_is_cut_to_the_alternatives_of_each_first_character():

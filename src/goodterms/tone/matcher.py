@@ -180,14 +180,12 @@ class _PassBuilder:
             return None
         # Under each first character: the patterns, in the order of the rules, each with the plain text its
         # match must start with (its place in the trie below that character).
-        filed: dict[str, list[tuple[int, str, str]]] = {}
-        for index, ((pattern, owner), chars, cut) in enumerate(zip(patterns, firsts, cuts, strict=True)):
+        filed: dict[str, list[tuple[str, str]]] = {}
+        for (pattern, owner), chars, cut in zip(patterns, firsts, cuts, strict=True):
             for char in sorted(chars or ()):
-                if cut is None:
-                    filed.setdefault(char, []).append((index, char, pattern + self._marker([owner])))
-                    continue
-                for start, written in cut.by_plain_start(char):
-                    filed.setdefault(char, []).append((index, start, written + self._marker([owner])))
+                cut_by_start = [(char, pattern)] if cut is None else cut.by_plain_start(char)
+                for start, written in cut_by_start:
+                    filed.setdefault(char, []).append((start, written + self._marker([owner])))
         alternatives = []
         for char in [*phrases, *(char for char in filed if char not in phrases)]:
             here = [phrases[char]] if char in phrases else []
@@ -212,8 +210,7 @@ class _Leading(NamedTuple):
     def for_first_character(self, char: str) -> str:
         """The pattern with only the leading alternatives that can start with `char`. At a place that starts
         with `char` the others fail at once, so the match is the same."""
-        kept = [alternative for alternative, chars in self.alternatives if char in chars]
-        return "(?:" + self.head + "(?:" + "|".join(kept) + ")" + self.tail + ")"
+        return self._with([alternative for alternative, chars in self.alternatives if char in chars])
 
     def by_plain_start(self, char: str) -> list[tuple[str, str]]:
         """The pattern for a place that starts with `char`, cut by the plain text each alternative must start
@@ -223,9 +220,9 @@ class _Leading(NamedTuple):
         starts another of the same pattern ("you", "you are"), both could match at one place and the
         pattern's own order says which: then there is one cut, at the start they share.
         """
-        kept = [alternative for alternative, chars in self.alternatives if char in chars]
         if len(self.head) + len(self.tail) > _MAX_COPIED:
-            return [(char, self._with(kept))]
+            return [(char, self.for_first_character(char))]
+        kept = [alternative for alternative, chars in self.alternatives if char in chars]
         starts = [_plain_start(alternative, char) for alternative in kept]
         distinct = sorted(set(starts))
         if any(b.startswith(a) for a, b in itertools.pairwise(distinct)):
@@ -398,7 +395,7 @@ def _plain_start(alternative: str, char: str) -> str:
     return text if text.startswith(char) else char
 
 
-def _filed_under(path: str, filed: list[tuple[int, str, str]]) -> list[str]:
+def _filed_under(path: str, filed: list[tuple[str, str]]) -> list[str]:
     """The patterns filed where a word starts with `path`, read there as `(?<=(?=pattern)path)`.
 
     At a word the engine entered every pattern filed under its first character, one after the other, to fail
@@ -406,30 +403,26 @@ def _filed_under(path: str, filed: list[tuple[int, str, str]]) -> list[str]:
     with (`you (?:should…` under "you ", `stop lying` under "stop lyi"), and entered only where the word goes
     on with that: `(?:h(?:e(?<=(?=…)the)|…)|o…)`. Those that must start with `path` and no more sit in the
     order of the rules between the branches, each branch holding the patterns of its run only, so at any place
-    the patterns that can match come in the rules' order and the same one wins. `filed` holds (the pattern's
-    place in that order, its plain start, the pattern), in order.
+    the patterns that can match come in the rules' order and the same one wins. `filed` holds (the plain
+    start, the pattern) of each, in the rules' order.
     """
     groups: list[str] = []
-    run: list[tuple[int, str, str]] = []
-    here = None  # whether the run holds patterns that end at this path (True) or go further (False)
-    for entry in [*filed, None]:
-        ends_here = entry is not None and entry[1] == path
-        if run and (entry is None or ends_here != here):
-            if here:
-                groups.append(f"(?<=(?={_one_of([written for _i, _s, written in run])}){re.escape(path)})")
-            else:
-                by_next: dict[str, list[tuple[int, str, str]]] = {}
-                for item in run:
-                    by_next.setdefault(item[1][len(path)], []).append(item)
-                branches = [
+    for ends_here, grouped in itertools.groupby(filed, key=lambda entry: entry[0] == path):
+        run = list(grouped)
+        if ends_here:
+            groups.append(f"(?<=(?={_one_of([written for _start, written in run])}){re.escape(path)})")
+            continue
+        by_next: dict[str, list[tuple[str, str]]] = {}
+        for start, written in run:
+            by_next.setdefault(start[len(path)], []).append((start, written))
+        groups.append(
+            _one_of(
+                [
                     re.escape(char) + _one_of(_filed_under(path + char, items))
                     for char, items in by_next.items()
                 ]
-                groups.append(_one_of(branches))
-            run = []
-        if entry is not None:
-            run.append(entry)
-            here = ends_here
+            )
+        )
     return groups
 
 
